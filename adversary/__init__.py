@@ -1,0 +1,1 @@
+"""adversary: worst-case search for job sets that stress GSA and GBA."""

@@ -1,0 +1,1 @@
+"""bounds: the GSA/GBA ratio expressions derived symbolically from named lemmas (sympy)."""

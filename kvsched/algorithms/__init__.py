@@ -1,0 +1,11 @@
+"""Schedulers. Importing this package registers every algorithm in :data:`REGISTRY`.
+
+Each module registers its schedulers with :func:`register`; add new modules to the import
+list below.
+"""
+from .base import (REGISTRY, AlgorithmOutput, AlgorithmSpec, RoundRecord, RunResult,
+                   get_algorithm, register, run_algorithm)
+from . import sequential  # noqa: F401  (registers sequential_spt, sequential_nc)
+
+__all__ = ["REGISTRY", "AlgorithmOutput", "AlgorithmSpec", "RoundRecord", "RunResult",
+           "get_algorithm", "register", "run_algorithm"]

@@ -1,0 +1,135 @@
+"""Instances of the offline KV-cache scheduling problem (SPEC section 2).
+
+An instance is ``n >= 1`` jobs with integer prompt sizes ``s_i >= 0`` and output lengths
+``o_i >= 1`` and an integer memory budget ``M`` with ``s_i + o_i <= M`` for every job.
+Job ``i`` decoding its ``j``-th token holds ``s_i + j`` memory, so a completed attempt
+covers the area ``a_i = s_i*o_i + o_i*(o_i+1)/2`` (memory x steps).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from numbers import Integral
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import InvalidInstanceError
+
+
+def _as_int_array(values: Sequence[Any] | np.ndarray, what: str) -> np.ndarray:
+    """Convert to a read-only int64 array, rejecting non-integers with the job named."""
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "iu":
+        out = values.astype(np.int64)
+    else:
+        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        out = np.empty(len(items), dtype=np.int64)
+        for i, v in enumerate(items):
+            if isinstance(v, bool) or not isinstance(v, Integral):
+                raise InvalidInstanceError(
+                    f"job {i}: {what} = {v!r} is not an integer", job=i)
+            out[i] = int(v)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Jobs ``(s_i, o_i)`` and memory budget ``M``; validated on construction.
+
+    >>> inst = Instance(s=[2, 0], o=[3, 1], M=5)
+    >>> inst.n, int(inst.area.sum())
+    (2, 13)
+    """
+
+    s: np.ndarray
+    o: np.ndarray
+    M: int
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        s = _as_int_array(self.s, "s")
+        o = _as_int_array(self.o, "o")
+        if isinstance(self.M, bool) or not isinstance(self.M, Integral):
+            raise InvalidInstanceError(f"memory budget M = {self.M!r} is not an integer")
+        M = int(self.M)
+        if len(s) != len(o):
+            raise InvalidInstanceError(f"{len(s)} prompt sizes but {len(o)} output lengths")
+        if len(s) == 0:
+            raise InvalidInstanceError("empty instance: at least one job is needed")
+        if M < 1:
+            raise InvalidInstanceError(f"memory budget M = {M} must be at least 1")
+        bad = np.flatnonzero(s < 0)
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInstanceError(f"job {i}: prompt size s = {s[i]} is negative", job=i)
+        bad = np.flatnonzero(o < 1)
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInstanceError(f"job {i}: output length o = {o[i]} must be >= 1", job=i)
+        bad = np.flatnonzero(s + o > M)
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInstanceError(
+                f"job {i}: s + o = {s[i]} + {o[i]} = {s[i] + o[i]} exceeds memory M = {M}",
+                job=i)
+        object.__setattr__(self, "s", s)
+        object.__setattr__(self, "o", o)
+        object.__setattr__(self, "M", M)
+
+    # -- derived quantities -------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return int(len(self.s))
+
+    @property
+    def area(self) -> np.ndarray:
+        """``a_i = s_i*o_i + o_i(o_i+1)/2``: memory-steps of a completed attempt."""
+        return self.s * self.o + self.o * (self.o + 1) // 2
+
+    @property
+    def total_tokens(self) -> int:
+        return int(self.o.sum())
+
+    @property
+    def large_memory_ratio(self) -> float:
+        """``max_i (s_i + o_i) / M``; the large-memory regime is this ratio -> 0."""
+        return float((self.s + self.o).max() / self.M)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Instance):
+            return NotImplemented
+        return (self.M == other.M and np.array_equal(self.s, other.s)
+                and np.array_equal(self.o, other.o))
+
+    def __hash__(self) -> int:
+        return hash((self.M, self.s.tobytes(), self.o.tobytes()))
+
+    def __repr__(self) -> str:
+        if self.n <= 8:
+            return f"Instance(s={self.s.tolist()}, o={self.o.tolist()}, M={self.M})"
+        return f"Instance(n={self.n}, M={self.M}, tokens={self.total_tokens})"
+
+    # -- conversion -----------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        """The JSON form ``{"M": M, "jobs": [{"s": .., "o": ..}, ...]}``."""
+        d: dict[str, Any] = {"M": self.M,
+                             "jobs": [{"s": int(a), "o": int(b)} for a, b in zip(self.s, self.o)]}
+        if self.name:
+            d["name"] = self.name
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Instance":
+        from .loaders import instance_from_dict
+        return instance_from_dict(d)
+
+    def with_outputs(self, o: Sequence[int] | np.ndarray) -> "Instance":
+        """The same prompts and budget with other output lengths."""
+        return Instance(s=self.s, o=np.asarray(o), M=self.M, name=self.name)
+
+    def subset(self, jobs: Sequence[int] | np.ndarray) -> "Instance":
+        idx = np.asarray(jobs, dtype=np.int64)
+        return Instance(s=self.s[idx], o=self.o[idx], M=self.M, name=self.name)
