@@ -6,6 +6,9 @@ list below.
 from .base import (REGISTRY, AlgorithmOutput, AlgorithmSpec, RoundRecord, RunResult,
                    get_algorithm, register, run_algorithm)
 from . import sequential  # noqa: F401  (registers sequential_spt, sequential_nc)
+from . import gba  # noqa: F401
+from . import gsa  # noqa: F401
+from . import baselines  # noqa: F401
 
 __all__ = ["REGISTRY", "AlgorithmOutput", "AlgorithmSpec", "RoundRecord", "RunResult",
            "get_algorithm", "register", "run_algorithm"]
