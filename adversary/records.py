@@ -1,0 +1,232 @@
+"""Saved search results: one self-contained JSON file per improvement, replay, summary.
+
+A result file (``"kind": "kvsched-adversary-result"``) holds the instance, the algorithm's
+schedule and the reference schedule (proven optimum or checked upper bound), the ratio and
+its label, the lower-bound estimate, the algorithm, regime, alpha, the bound at that alpha
+(from ``bounds`` when available), the search parameters and
+:func:`kvsched.results.provenance`. :func:`replay` recomputes everything from the file alone.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kvsched import Instance, check
+from kvsched.errors import InfeasibleScheduleError, InputFormatError
+from kvsched.results import atomic_write_json, provenance
+
+from .evaluate import (CERTIFIED, REFERENCES, bound_value, evaluate, exact_solver_available,
+                       schedule_of)
+
+KIND = "kvsched-adversary-result"
+
+
+def make_record(ev: dict[str, Any], *, regime: str, alpha: float | None, seed: int,
+                params: dict[str, Any], evaluation: int, family: str | None) -> dict[str, Any]:
+    """The saved form of an evaluation found by a search."""
+    alg = ev["alg"]
+    return {
+        "kind": KIND,
+        "algorithm": alg,
+        "regime": regime,
+        "alpha": alpha,
+        "alg_params": ev["alg_params"],
+        "instance": ev["instance"],
+        "n": ev["n"],
+        "large_memory_ratio": ev["large_memory_ratio"],
+        "ratio": ev["ratio"],
+        "ratio_label": ev["ratio_label"],
+        "alg_objective": ev["alg_objective"],
+        "reference": {"objective": ev["ref_objective"], "optimal": ev["ref_optimal"],
+                      "status": ev["ref_status"], "source": ev["ref_source"],
+                      "schedule": ev["ref_schedule"]},
+        "alg_schedule": ev["alg_schedule"],
+        "alg_restarts": ev["alg_restarts"],
+        "alg_wasted_tokens": ev["alg_wasted_tokens"],
+        "lower_bound": {"value": ev["lower_bound"], "name": ev["lower_bound_name"]},
+        "ratio_to_lower_bound": ev["ratio_to_lower_bound"],
+        "ratio_to_lower_bound_label": ev["ratio_to_lower_bound_label"],
+        "bound": {"general": bound_value(alg, "general", alpha),
+                  "regime": bound_value(alg, regime, alpha),
+                  "source": "bounds.ratio_value"},
+        "consistent": ev["consistent"],
+        "problems": ev["problems"],
+        "evaluation": evaluation,
+        "family": family,
+        "provenance": provenance(seed, params),
+    }
+
+
+def save_record(path: str | Path, record: dict[str, Any]) -> Path:
+    return atomic_write_json(path, record)
+
+
+def load_record(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text())
+    except FileNotFoundError:
+        raise InputFormatError("no such file", path=str(p)) from None
+    except json.JSONDecodeError as e:
+        raise InputFormatError(f"not JSON: {e.msg}", path=str(p), line=e.lineno) from None
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        raise InputFormatError(f"not a search result (expected \"kind\": \"{KIND}\")",
+                               path=str(p))
+    for key in ("algorithm", "instance", "alg_schedule", "reference", "ratio", "ratio_label"):
+        if key not in data:
+            raise InputFormatError(f"search result lacks the field {key!r}", path=str(p))
+    return data
+
+
+@dataclass
+class Replay:
+    """Outcome of :func:`replay`: each line is ``(what, ok, detail)``."""
+
+    path: str
+    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    recomputed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(ok for _, ok, _ in self.checks)
+
+    def add(self, what: str, ok: bool, detail: str = "") -> None:
+        self.checks.append((what, bool(ok), detail))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "ok": self.ok,
+                "checks": [{"check": w, "ok": o, "detail": d} for w, o, d in self.checks],
+                "recomputed": self.recomputed}
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+
+
+def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = None) -> Replay:
+    """Recompute a saved result from the file alone.
+
+    1. rebuild and validate the instance; 2. re-check the saved ALG schedule and the saved
+    reference schedule with :func:`kvsched.check` and compare their costs with the saved
+    ones; 3. re-run the algorithm with the saved parameters and compare cost and schedule;
+    4. re-solve the reference (``lp.exact`` when available, else the best registered
+    algorithm): a saved proven optimum must be matched exactly; a saved upper bound must not
+    be below a proven optimum; 5. recompute the ratio and its label.
+    """
+    rec = load_record(path)
+    out = Replay(str(path))
+    inst = Instance.from_dict(rec["instance"])
+    out.add("instance valid", True, f"n={inst.n}, M={inst.M}, "
+            f"max(s+o)/M={inst.large_memory_ratio:.4g}")
+    out.add("large-memory ratio", _close(inst.large_memory_ratio, rec["large_memory_ratio"]),
+            f"{inst.large_memory_ratio:.6g} (saved {rec['large_memory_ratio']:.6g})")
+    saved_ref = rec["reference"]
+    for what, attempts, cost in (("saved ALG schedule", rec["alg_schedule"], rec["alg_objective"]),
+                                 ("saved reference schedule", saved_ref["schedule"],
+                                  saved_ref["objective"])):
+        try:
+            rep = check(schedule_of(attempts), inst)
+            out.add(f"{what} passes the checker", rep.objective == cost,
+                    f"cost {rep.objective} (saved {cost})")
+        except InfeasibleScheduleError as e:
+            out.add(f"{what} passes the checker", False, str(e))
+    config = {"alg": rec["algorithm"], "alpha": rec.get("alpha"),
+              "reference": reference or ("exact" if exact_solver_available() else "registered"),
+              "time_limit": time_limit}
+    if config["reference"] not in REFERENCES:
+        raise InputFormatError(f"unknown reference {config['reference']!r}", path=str(path))
+    ev = evaluate(rec["instance"], config)
+    out.recomputed = {k: ev[k] for k in ("alg_objective", "ref_objective", "ref_optimal",
+                                         "ref_source", "ratio", "ratio_label",
+                                         "lower_bound", "ratio_to_lower_bound")}
+    out.add("algorithm re-run gives the saved cost", ev["alg_objective"] == rec["alg_objective"],
+            f"{ev['alg_objective']} (saved {rec['alg_objective']})")
+    same = schedule_of(ev["alg_schedule"]) == schedule_of(rec["alg_schedule"])
+    out.add("algorithm re-run gives the saved schedule", same, "" if same else "attempts differ")
+    if saved_ref["optimal"]:
+        if ev["ref_optimal"]:
+            out.add("re-solved optimum equals the saved optimum",
+                    ev["ref_objective"] == saved_ref["objective"],
+                    f"{ev['ref_objective']} (saved {saved_ref['objective']})")
+        else:
+            out.add("saved optimum re-proven", False,
+                    f"re-solve did not prove optimality ({ev['ref_status']}); "
+                    f"cannot confirm the saved optimum {saved_ref['objective']}")
+    else:
+        ok = not ev["ref_optimal"] or ev["ref_objective"] <= saved_ref["objective"]
+        out.add("saved upper bound >= re-solved reference", ok,
+                f"re-solved {ev['ref_objective']} ({'optimal' if ev['ref_optimal'] else 'feasible'})"
+                f", saved {saved_ref['objective']}")
+    ratio = rec["alg_objective"] / saved_ref["objective"]
+    out.add("saved ratio = ALG / reference", _close(ratio, rec["ratio"]),
+            f"{ratio:.6g} (saved {rec['ratio']:.6g}, {rec['ratio_label']})")
+    label_ok = (rec["ratio_label"] == CERTIFIED) == bool(saved_ref["optimal"])
+    out.add("ratio label matches the reference", label_ok, rec["ratio_label"])
+    out.add("recomputed ratio", True, f"{ev['ratio']:.6g} ({ev['ratio_label']}); "
+            f"ALG/LB = {ev['ratio_to_lower_bound']:.6g} (estimate)")
+    return out
+
+
+def iter_records(folder: str | Path):
+    """All result files under ``folder`` (recursively), skipping checkpoints and others."""
+    for p in sorted(Path(folder).rglob("*.json")):
+        try:
+            data = json.loads(p.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(data, dict) and data.get("kind") == KIND:
+            yield p, data
+
+
+def summary_rows(folder: str | Path) -> list[dict[str, Any]]:
+    """Best ratio per (algorithm, regime, n = the search's job limit), certified ratios
+    preferred over certified lower bounds, with the bound and the achieving instance."""
+    best: dict[tuple, tuple] = {}
+    for p, r in iter_records(folder):
+        if not r.get("consistent", True):
+            continue
+        n = r["provenance"]["params"].get("n", r["n"])
+        key = (r["algorithm"], r["regime"], n)
+        rank = (r["ratio_label"] == CERTIFIED, r["ratio"])
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, p, r)
+    rows = []
+    for (alg, regime, n), (_, p, r) in sorted(best.items()):
+        inst = r["instance"]
+        jobs = " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"])
+        rows.append({"algorithm": alg, "regime": regime, "n": n, "alpha": r["alpha"],
+                     "ratio": r["ratio"], "label": r["ratio_label"],
+                     "ALG/LB (estimate)": r["ratio_to_lower_bound"],
+                     "bound (general)": r["bound"]["general"],
+                     "bound (regime)": r["bound"]["regime"],
+                     "max(s+o)/M": r["large_memory_ratio"],
+                     "instance": f"M={inst['M']}: {jobs}",
+                     "file": str(p)})
+    return rows
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "n/a"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def summary_markdown(folder: str | Path, relative_to: str | Path | None = None) -> str:
+    """The summary as a markdown table (generated, never typed in)."""
+    rows = summary_rows(folder)
+    cols = ["algorithm", "regime", "n", "alpha", "ratio", "label", "ALG/LB (estimate)",
+            "bound (general)", "bound (regime)", "max(s+o)/M", "instance", "file"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        if relative_to is not None:
+            try:
+                r["file"] = str(Path(r["file"]).resolve().relative_to(Path(relative_to).resolve()))
+            except ValueError:
+                pass
+        lines.append("| " + " | ".join(_fmt(r[c]) for c in cols) + " |")
+    return "\n".join(lines) + "\n"
