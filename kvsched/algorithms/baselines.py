@@ -1,1 +1,252 @@
-"""Placeholder: filled in by issue 3."""
+"""Baseline schedulers the paper compares against (SPEC section 3), all event-driven.
+
+* ``fcfs`` (non-clairvoyant): vLLM-style continuous batching with recompute preemption.
+* ``mcsf`` (clairvoyant): Memory-Constrained Shortest-First of Jaillet et al. (2025).
+* ``sorted_f`` (clairvoyant): batches chosen by ``F(X) = sum_{i in X} o_i / |X|^2``
+  (Wang, Ye, Zhou 2025).
+
+Memory bookkeeping used throughout: a set of attempts started at ``a_i`` holds at step
+``t`` the memory ``sum_i (s_i + t - a_i + 1) = K + N*t`` with ``K = sum_i (s_i - a_i + 1)``
+and ``N`` the number of attempts, so the step at which a fixed set first exceeds ``M`` is
+``floor((M - K) / N) + 1`` and no per-token loop is needed. Every schedule is checked by
+:func:`kvsched.check` through :func:`~kvsched.algorithms.base.run_algorithm`.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import deque
+
+import numpy as np
+
+from ..instance import Instance
+from ..oracle import CompletionOracle
+from ..schedule import Schedule
+from .base import AlgorithmOutput, register
+
+
+# ------------------------------------------------------------------------------------------
+# FCFS with recompute preemption
+# ------------------------------------------------------------------------------------------
+@register("fcfs", clairvoyant=False,
+          description="vLLM-style FCFS continuous batching, recompute preemption of the "
+                      "most recently admitted job (non-clairvoyant baseline)")
+def fcfs(oracle: CompletionOracle) -> AlgorithmOutput:
+    """vLLM-style first-come-first-served continuous batching with recompute preemption.
+
+    Jobs arrive in index order, all at step 0. At every decision step ``t``:
+
+    1. *Preempt.* While the running jobs' memory at step ``t``,
+       ``sum_i (s_i + t - a_i + 1)`` (known without ``o``: prompt plus age), exceeds ``M``,
+       kill the most recently admitted running job (its progress is lost) and put it at
+       the FRONT of the waiting queue (so preempted jobs keep their FCFS order).
+    2. *Admit* (only if nothing was preempted at ``t``, as in vLLM's scheduler): while the
+       head ``j`` of the waiting queue fits, ``mem(t) + s_j + 1 <= M``, start it at ``t``.
+       Admission is strictly in order: a head that does not fit blocks the queue.
+
+    Decision steps are step 0, every completion, the first step at which the running set
+    would overflow (``floor((M - K)/N) + 1``) and the step after a preemption (to re-admit).
+    Between them memory only grows, so nothing else can be admitted or must be preempted.
+    A lone running job never overflows (``s_i + o_i <= M``), so the oldest job always
+    progresses and the loop ends.
+    """
+    s = oracle.s.tolist()
+    M = oracle.M
+    waiting = deque(range(oracle.n))
+    running: dict[int, int] = {}          # job -> start, in admission order
+    K = N = 0                             # running memory at step t is K + N*t
+    t = 0
+    kills = decisions = 0
+    while waiting or running:
+        decisions += 1
+        preempted = False
+        while K + N * t > M:
+            job, a = running.popitem()    # LIFO: most recently admitted
+            oracle.kill(job)
+            K -= s[job] - a + 1
+            N -= 1
+            waiting.appendleft(job)
+            preempted = True
+            kills += 1
+        if not preempted:
+            mem = K + N * t
+            while waiting and mem + s[waiting[0]] + 1 <= M:
+                job = waiting.popleft()
+                oracle.start(job)
+                running[job] = t
+                K += s[job] - t + 1
+                N += 1
+                mem += s[job] + 1
+        target = t + 1 if preempted else (M - K) // N + 1
+        for e in oracle.advance(until=target):
+            a = running.pop(e.job)
+            K -= s[e.job] - a + 1
+            N -= 1
+        t = oracle.now
+    return AlgorithmOutput(info={"kills": kills, "decision_points": decisions})
+
+
+# ------------------------------------------------------------------------------------------
+# MC-SF
+# ------------------------------------------------------------------------------------------
+def future_peak(K_run: np.ndarray, end_run: np.ndarray) -> int:
+    """Peak over all steps of the memory of jobs holding ``K_i + t`` at step ``t < end_i``
+    (``K_i = s_i - a_i + 1`` for a job started at ``a_i``).
+
+    The memory of a fixed set grows linearly between ends, so it peaks at the last step
+    ``end_j - 1`` of some job ``j``; there it is ``sum_{i: end_i >= end_j} K_i +
+    (end_j - 1) * #{i: end_i >= end_j}``. O(m log m) for m jobs.
+    """
+    order = np.argsort(end_run, kind="stable")
+    e = end_run[order]
+    k = K_run[order]
+    suffK = np.cumsum(k[::-1])[::-1]                  # sum of K over jobs from j on
+    cnt = np.arange(len(e), 0, -1)
+    # jobs with equal ends: the first of the tie group sees them all
+    first = np.searchsorted(e, e, side="left")
+    peak = suffK[first] + (e - 1) * cnt[first]
+    return int(peak.max())
+
+
+@register("mcsf", clairvoyant=True,
+          description="MC-SF of Jaillet et al. 2025: admit shortest outputs first while "
+                      "the future memory profile stays within M; never preempts "
+                      "(clairvoyant baseline)")
+def mcsf(instance: Instance) -> AlgorithmOutput:
+    """Memory-Constrained Shortest-First (Jaillet et al. 2025), offline, all jobs at 0.
+
+    Waiting jobs are ordered by ``(o_i, i)``. At step 0 and at every completion step ``t``
+    the waiting jobs are taken in that order and started at ``t`` while the *future* memory
+    profile of the running jobs plus the ones added stays ``<= M`` at every future step
+    (a job started at ``a`` holds ``s_i + t' - a + 1`` at step ``t' < a + o_i``); the first
+    job that would break it stops the admissions until the next completion (a prefix rule,
+    as in MC-SF's "largest prefix that fits"). Jobs are never preempted, so every schedule
+    has no kills. Reading: decisions only at completion steps (the running set is fixed in
+    between); a per-step variant could start the blocked head a few steps before the next
+    completion.
+    """
+    s, o, M = instance.s, instance.o, instance.M
+    order = np.lexsort((np.arange(instance.n), o)).tolist()
+    s_l, o_l = s.tolist(), o.tolist()
+    run_K: list[int] = []                  # K_i = s_i - a_i + 1 of running jobs
+    run_end: list[int] = []
+    heap: list[tuple[int, int]] = []       # (end, job) of running jobs
+    jobs, starts = [], []
+    nxt = 0
+    t = 0
+    decisions = 0
+    n = instance.n
+    while nxt < n:
+        decisions += 1
+        K_arr = np.array(run_K, dtype=np.int64)
+        E_arr = np.array(run_end, dtype=np.int64)
+        while nxt < n:
+            j = order[nxt]
+            K2 = np.append(K_arr, s_l[j] - t + 1)
+            E2 = np.append(E_arr, t + o_l[j])
+            if future_peak(K2, E2) > M:
+                break
+            K_arr, E_arr = K2, E2
+            run_K.append(s_l[j] - t + 1)
+            run_end.append(t + o_l[j])
+            heapq.heappush(heap, (t + o_l[j], j))
+            jobs.append(j)
+            starts.append(t)
+            nxt += 1
+        if nxt >= n:
+            break
+        # next decision: the next completion step
+        t = heap[0][0]
+        while heap and heap[0][0] == t:
+            heapq.heappop(heap)
+        keep = [k for k, e in enumerate(run_end) if e > t]
+        run_K = [run_K[k] for k in keep]
+        run_end = [run_end[k] for k in keep]
+    job_arr = np.array(jobs, dtype=np.int64)
+    return AlgorithmOutput(Schedule(job_arr, np.array(starts, dtype=np.int64), o[job_arr]),
+                           info={"decision_points": decisions})
+
+
+# ------------------------------------------------------------------------------------------
+# Sorted-F
+# ------------------------------------------------------------------------------------------
+def prefix_peak(s_sorted: np.ndarray, o_sorted: np.ndarray, k: int) -> int:
+    """Peak memory of the first ``k`` jobs of a list sorted by ``o`` ascending, all
+    started together at step 0.
+
+    At step ``o_j - 1`` the jobs with ``o_i >= o_j`` run, each holding ``s_i + o_j``; in
+    the sorted prefix that is ``S_k - S_j + (k - j) o_j`` (``S`` the prefix sums of ``s``;
+    exact for the first ``j`` of a tie group, smaller for the others), so
+    ``peak(k) = max_{j<k} (S_k - S_j + (k - j) o_j)``. Adding a job never lowers the
+    memory at any step, so ``peak`` is non-decreasing in ``k``.
+    """
+    S = np.concatenate([[0], np.cumsum(s_sorted[:k])])
+    j = np.arange(k)
+    return int((S[k] - S[:-1] + (k - j) * o_sorted[:k]).max())
+
+
+def feasible_prefix(s_sorted: np.ndarray, o_sorted: np.ndarray, M: int) -> int:
+    """Largest ``k`` with ``prefix_peak(k) <= M`` (at least 1 since ``s_i + o_i <= M``):
+    doubling then bisection, ``O(k log k)``."""
+    m = len(o_sorted)
+    lo, hi = 1, 2                       # peak(lo) <= M known
+    while hi <= m and prefix_peak(s_sorted, o_sorted, hi) <= M:
+        lo, hi = hi, 2 * hi
+    hi = min(hi, m + 1)                 # peak(hi) > M, or hi = m + 1 (past the end)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if prefix_peak(s_sorted, o_sorted, mid) <= M:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def argmin_F(o_prefix: np.ndarray) -> int:
+    """Size ``k`` of the prefix minimising ``F(X_k) = (o_1+..+o_k) / k^2`` exactly
+    (rational comparison among the float near-minima; ties go to the larger batch)."""
+    P = np.cumsum(o_prefix)
+    k = np.arange(1, len(P) + 1)
+    f = P / (k.astype(float) ** 2)
+    near = np.flatnonzero(f <= f.min() * (1 + 1e-9))
+    best = int(near[0])
+    for c in near[1:].tolist():
+        if int(P[c]) * (best + 1) ** 2 <= int(P[best]) * (c + 1) ** 2:
+            best = c
+    return best + 1
+
+
+@register("sorted_f", clairvoyant=True,
+          description="Sorted-F of Wang, Ye, Zhou 2025: repeatedly run the batch (a prefix "
+                      "by output length that fits when started together) minimising "
+                      "F(X) = sum o / |X|^2, to completion (clairvoyant baseline)")
+def sorted_f(instance: Instance) -> AlgorithmOutput:
+    """Sorted-F batching (our reading of Wang, Ye, Zhou 2025).
+
+    Sort the unfinished jobs by ``(o_i, i)``. A candidate batch is a prefix ``X_k`` of
+    that order whose jobs, all started together, fit in memory at every step
+    (``peak(X_k) <= M``, exact peak from :func:`prefix_peak`; it is monotone in ``k``).
+    Among the feasible prefixes pick ``X`` minimising ``F(X) = sum_{i in X} o_i / |X|^2``
+    (ties: the larger batch), start all its jobs at the current step, wait until the
+    longest finishes (``max_{i in X} o_i`` steps), remove them, repeat. No kills.
+    Each batch costs ``O(K log K)`` vectorised arithmetic, ``K`` the largest feasible
+    prefix (:func:`feasible_prefix`).
+    """
+    o, s = instance.o, instance.s
+    order = np.lexsort((np.arange(instance.n), o))
+    s_sorted, o_sorted = s[order], o[order]
+    M = instance.M
+    n = instance.n
+    pos = 0
+    t = 0
+    starts = np.empty(n, dtype=np.int64)
+    batches = 0
+    while pos < n:
+        rest_s, rest_o = s_sorted[pos:], o_sorted[pos:]
+        feasible = feasible_prefix(rest_s, rest_o, M)
+        size = argmin_F(rest_o[:feasible])
+        starts[pos:pos + size] = t
+        batches += 1
+        t += int(rest_o[size - 1])
+        pos += size
+    return AlgorithmOutput(Schedule(order, starts, o_sorted),
+                           info={"batches": batches})
