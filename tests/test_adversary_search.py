@@ -1,0 +1,215 @@
+"""The adversarial search: valid proposals, certified scores, determinism, checkpoint and
+resume, replay, Dask execution and the summary table.
+
+Search mechanics are tested on the registered reference scheduler ``sequential_nc`` with
+the ``registered`` reference (fast, and independent of colleagues' modules); the exact
+reference is tested separately.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from kvsched import Instance, check
+from kvsched.cli import main as cli
+from kvsched.errors import KvschedError
+from kvsched.lower_bounds import best_lower_bound
+from kvsched.schedule import Schedule
+
+from adversary import families
+from adversary.evaluate import CERTIFIED, CERTIFIED_LB, evaluate
+from adversary.moves import mutate
+from adversary.records import load_record, replay, summary_markdown, summary_rows
+from adversary.search import SearchConfig, run_search
+from adversary.space import Space
+
+ALG = "sequential_nc"
+
+
+def cfg(**kw) -> SearchConfig:
+    base = dict(alg=ALG, n=4, seed=7, walkers=4, reference="registered", o_max=8)
+    return SearchConfig(**{**base, **kw})
+
+
+def trajectory(res) -> list:
+    return [(i["evaluation"], i["ratio"], i["label"]) for i in res.improvements]
+
+
+# -- proposals stay in the space ---------------------------------------------------------
+
+@given(seed=st.integers(0, 2**32 - 1), regime=st.sampled_from(["general", "large"]),
+       fam=st.sampled_from(sorted(families.FAMILIES)), n=st.integers(1, 8))
+@settings(max_examples=80)
+def test_families_and_moves_stay_in_the_space(seed, regime, fam, n):
+    space = Space.for_regime(regime, n, o_max=10, large_threshold=0.2, alpha=2.5)
+    rng = np.random.default_rng(seed)
+    inst = families.FAMILIES[fam](rng, space, n)
+    assert inst.n == n and space.contains(inst), (fam, inst)
+    for _ in range(5):
+        _, inst = mutate(rng, space, inst)
+        assert space.contains(inst), inst
+        if regime == "large":
+            assert inst.large_memory_ratio <= 0.2 + 1e-12
+
+
+def test_slice_edge_lengths_sit_just_above_a_slice():
+    space = Space(n=8, M_max=40, o_max=30, alpha=2.0)
+    inst = families.slice_edge(np.random.default_rng(0), space, 8)
+    slices = {int(np.floor(2.0 ** k)) for k in range(6)}
+    assert all(int(o) - 1 in slices or int(o) - 2 in slices for o in inst.o), inst
+
+
+# -- one evaluation ---------------------------------------------------------------------
+
+def test_evaluation_is_checked_and_labelled():
+    inst = Instance(s=[12, 0, 0, 0, 0], o=[2, 2, 2, 2, 2], M=14)
+    ev = evaluate(inst.to_dict(), {"alg": ALG, "reference": "registered"})
+    alg = check(Schedule.from_attempts(ev["alg_schedule"]), inst).objective
+    ref = check(Schedule.from_attempts(ev["ref_schedule"]), inst).objective
+    assert (alg, ref) == (ev["alg_objective"], ev["ref_objective"])
+    assert ev["ratio"] == alg / ref and ev["ratio_label"] == CERTIFIED_LB
+    assert best_lower_bound(inst)[0] == ev["lower_bound"] <= ref <= alg
+    assert ev["ratio_to_lower_bound"] >= ev["ratio"] and ev["ratio_to_lower_bound_label"] == "estimate"
+
+
+def test_exact_reference_is_certified():
+    import lp.exact  # noqa: F401 -- a required component: the test fails until it lands
+    inst = Instance(s=[3, 0, 1, 2], o=[2, 4, 1, 3], M=8)
+    ev = evaluate(inst.to_dict(), {"alg": ALG, "reference": "exact", "time_limit": 30})
+    assert ev["ref_optimal"] and ev["ratio_label"] == CERTIFIED
+    assert ev["lower_bound"] <= ev["ref_objective"] <= ev["alg_objective"]
+    reg = evaluate(inst.to_dict(), {"alg": ALG, "reference": "registered"})
+    assert ev["ref_objective"] <= reg["ref_objective"]
+
+
+# -- the search ---------------------------------------------------------------------------
+
+def test_same_seed_and_evals_give_the_same_search(tmp_path):
+    a = run_search(cfg(), tmp_path / "a", evals=60)
+    b = run_search(cfg(), tmp_path / "b", evals=60)
+    c = run_search(cfg(seed=8), tmp_path / "c", evals=60)
+    assert a.evals == b.evals == 60 and trajectory(a) == trajectory(b)
+    assert a.best["instance"] == b.best["instance"]
+    assert a.best["ratio"] > 1 and a.best["ratio_label"] == CERTIFIED_LB
+    assert trajectory(a) != trajectory(c)
+    # every improvement file exists, is self-contained and strictly improves
+    ratios = [load_record(a.run_dir / i["file"])["ratio"] for i in a.improvements]
+    assert ratios == sorted(set(ratios)) and ratios[-1] == a.best["ratio"]
+
+
+def test_interrupted_search_resumes_without_losing_anything(tmp_path):
+    full = run_search(cfg(), tmp_path / "full", evals=80)
+
+    class Killed(Exception):
+        pass
+
+    def kill_after_3(p):
+        if p["generation"] == 3:
+            raise Killed
+
+    with pytest.raises(Killed):
+        run_search(cfg(), tmp_path / "cut", evals=80, on_generation=kill_after_3)
+    run_dir = tmp_path / "cut" / cfg().run_name()
+    found = sorted(p.name for p in run_dir.glob("improvement-*.json"))
+    assert found, "improvements found before the kill are on disk"
+    ck = json.loads((run_dir / "checkpoint.json").read_text())
+    assert ck["state"]["evals"] == 12
+    rest = run_search(cfg(), tmp_path / "cut", evals=80)
+    assert rest.resumed_from == 12 and rest.evals == 80
+    assert trajectory(rest) == trajectory(full)
+    assert set(found) <= {p.name for p in run_dir.glob("improvement-*.json")}
+    assert rest.best["instance"] == full.best["instance"]
+
+
+def test_time_budget_then_evals_resume(tmp_path):
+    short = run_search(cfg(), tmp_path, evals=None, budget=1e-9)   # one generation at most
+    assert short.evals <= 4
+    more = run_search(cfg(), tmp_path, evals=40)
+    ref = run_search(cfg(), tmp_path / "ref", evals=40)
+    assert trajectory(more) == trajectory(ref)
+
+
+def test_checkpoint_of_other_parameters_is_refused(tmp_path):
+    run_search(cfg(), tmp_path, evals=8)
+    other = cfg(walkers=5)
+    (tmp_path / other.run_name()).mkdir(exist_ok=True)
+    ck = tmp_path / cfg().run_name() / "checkpoint.json"
+    (tmp_path / other.run_name() / "checkpoint.json").write_text(ck.read_text())
+    with pytest.raises(KvschedError, match="other parameters.*walkers"):
+        run_search(other, tmp_path, evals=16)
+
+
+def test_local_processes_give_the_serial_result(tmp_path):
+    serial = run_search(cfg(regime="large"), tmp_path / "s", evals=40)
+    par = run_search(cfg(regime="large"), tmp_path / "p", evals=40, workers=2)
+    assert trajectory(serial) == trajectory(par)
+    for _, rec in [(p, load_record(p)) for p in (tmp_path / "p").rglob("improvement-*.json")]:
+        assert rec["large_memory_ratio"] <= 0.25 and rec["regime"] == "large"
+
+
+def test_dask_cluster_gives_the_serial_result(tmp_path):
+    from dask.distributed import Client, LocalCluster
+    serial = run_search(cfg(), tmp_path / "s", evals=24)
+    with LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        viaclient = run_search(cfg(), tmp_path / "d", evals=24, scheduler=client)
+        viaaddr = run_search(cfg(), tmp_path / "a", evals=24, scheduler=cluster.scheduler_address)
+    assert trajectory(serial) == trajectory(viaclient) == trajectory(viaaddr)
+
+
+# -- replay -------------------------------------------------------------------------------
+
+def test_replay_confirms_and_detects_tampering(tmp_path, capsys):
+    res = run_search(cfg(), tmp_path, evals=24)
+    best = res.run_dir / "best.json"
+    rep = replay(best, reference="registered")
+    assert rep.ok, rep.checks
+    assert cli(["search", "--replay", str(best), "--reference", "registered", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+
+    rec = json.loads(best.read_text())
+    rec["alg_objective"] += 1                       # a claimed cost that is not the schedule's
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(rec))
+    assert not replay(bad, reference="registered").ok
+    assert cli(["search", "--replay", str(bad), "--reference", "registered"]) == 1
+
+    rec = json.loads(best.read_text())
+    rec["reference"]["schedule"][0][1] += 10**6      # move an attempt: reference changes cost
+    bad.write_text(json.dumps(rec))
+    failed = [c for c in replay(bad, reference="registered").checks if not c[1]]
+    assert failed and "reference" in failed[0][0]
+
+    bad.write_text("{not json")
+    assert cli(["search", "--replay", str(bad)]) == 2
+    assert "not JSON" in capsys.readouterr().err
+
+
+# -- the command line and the summary -------------------------------------------------------
+
+def test_cli_search_json_and_summary(tmp_path, capsys):
+    argv = ["search", "--alg", ALG, "--n", "3", "--evals", "16", "--seed", "2", "--out",
+            str(tmp_path), "--reference", "registered", "--workers", "1", "--quiet", "--json"]
+    assert cli(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["evals"] == 16 and out["best"]["ratio_label"] == CERTIFIED_LB
+    assert cli(argv) == 0                           # resumes: nothing left to do
+    again = json.loads(capsys.readouterr().out)
+    assert again["evals_this_run"] == 0 and again["best"] == out["best"]
+    rows = summary_rows(tmp_path)
+    assert [(r["algorithm"], r["regime"], r["n"]) for r in rows] == [(ALG, "general", 3)]
+    assert rows[0]["ratio"] == out["best"]["ratio"]
+    md = summary_markdown(tmp_path)
+    assert f"{out['best']['ratio']:.4g}" in md and "certified lower bound" in md
+    assert cli(["search", "--summary", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == md
+
+
+def test_cli_rejects_bad_arguments(capsys):
+    assert cli(["search", "--alg", "nonesuch", "--evals", "4"]) == 2
+    assert "unknown algorithm" in capsys.readouterr().err
+    assert cli(["search", "--alg", ALG, "--evals", "0"]) == 2
