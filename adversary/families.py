@@ -4,7 +4,7 @@ Each generator ``f(rng, space, n) -> Instance`` draws an instance with exactly `
 (``1 <= n <= space.n``) from a seeded ``numpy.random.Generator`` and returns it repaired
 into the :class:`~adversary.space.Space`. They seed random restarts of the search.
 
-* :func:`slice_edge` -- outputs just above a slice, ``o = floor(alpha^k) + 1`` (or +2):
+* :func:`slice_edge` -- outputs just above a slice, ``o = tau_k + 1`` (or +2):
   a non-clairvoyant slicer runs the job for the whole slice ``~alpha^k``, kills it, and
   redoes everything in the next round; this maximises restart waste (the ``2a`` factor of
   SPEC section 4).
@@ -42,15 +42,28 @@ def uniform(rng: np.random.Generator, space: Space, n: int) -> Instance:
     return space.repair(s, o, M)
 
 
+def slice_lengths(alpha: float, limit: int) -> list[int]:
+    """Every integer a slice ``tau_k ~ alpha^k`` may be rounded to, up to ``limit``:
+    ``floor(alpha^k)``, ``ceil(alpha^k)`` and the strictly increasing
+    ``tau_k = max(tau_{k-1} + 1, ceil(alpha^k))`` (so any consistent rounding is covered)."""
+    out: set[int] = set()
+    prev, k = 0, 0
+    while True:
+        x = alpha ** k
+        tau = max(prev + 1, math.ceil(x - 1e-9))
+        if min(tau, math.floor(x + 1e-9)) > limit:
+            return sorted(v for v in out if 1 <= v <= limit)
+        out.update((math.floor(x + 1e-9), math.ceil(x - 1e-9), tau))
+        prev, k = tau, k + 1
+
+
 def slice_edge(rng: np.random.Generator, space: Space, n: int) -> Instance:
-    """``o_i = floor(alpha^k_i) + delta_i``, ``delta_i in {1, 2}``, ``k_i`` uniform over the
-    slices that fit ``o_max``; prompts zero or small. Each attempt in a slice of length
-    ``~alpha^k < o_i`` is killed at its end: restart waste is maximal."""
-    alpha = space.alpha
-    ks = [k for k in range(0, 64) if math.floor(alpha ** k) + 1 <= space.o_max]
+    """``o_i = tau + delta_i``, ``delta_i in {1, 2}``, ``tau`` uniform over
+    :func:`slice_lengths` below ``o_max``; prompts zero or small. An attempt in a slice of
+    ``tau < o_i`` steps is killed at its end: restart waste is maximal."""
+    taus = np.array(slice_lengths(space.alpha, space.o_max - 1) or [1])
     M = _budget(rng, space)
-    k = rng.choice(ks, size=n)
-    o = np.floor(alpha ** k.astype(float)).astype(np.int64) + rng.integers(1, 3, size=n)
+    o = rng.choice(taus, size=n) + rng.integers(1, 3, size=n)
     cap = max(space.cap(M), 1)
     s = np.where(rng.random(n) < 0.5, 0, rng.integers(0, max(cap // 4, 1) + 1, size=n))
     return space.repair(s, o, M)

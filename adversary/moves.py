@@ -12,6 +12,7 @@ import numpy as np
 
 from kvsched import Instance
 
+from .families import slice_lengths
 from .space import Space
 
 Arrays = tuple[np.ndarray, np.ndarray, int]
@@ -34,11 +35,11 @@ def change_s(rng, space, s, o, M) -> Arrays:
 
 def change_o(rng, space, s, o, M) -> Arrays:
     """Change one output length by a small step, or put it just above a slice
-    ``floor(alpha^k) + 1``."""
+    (:func:`adversary.families.slice_lengths`)."""
     i = int(rng.integers(len(o)))
     if rng.random() < 0.25:
-        k = int(rng.integers(0, 1 + int(np.log(max(space.o_max, 2)) / np.log(space.alpha))))
-        o[i] = int(np.floor(space.alpha ** k)) + 1
+        taus = slice_lengths(space.alpha, space.o_max - 1) or [1]
+        o[i] = int(taus[int(rng.integers(len(taus)))]) + 1
     else:
         o[i] = o[i] + _step(rng, space.o_max // 3)
     return s, o, M

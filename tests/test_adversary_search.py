@@ -59,7 +59,9 @@ def test_families_and_moves_stay_in_the_space(seed, regime, fam, n):
 def test_slice_edge_lengths_sit_just_above_a_slice():
     space = Space(n=8, M_max=40, o_max=30, alpha=2.0)
     inst = families.slice_edge(np.random.default_rng(0), space, 8)
-    slices = {int(np.floor(2.0 ** k)) for k in range(6)}
+    slices = set(families.slice_lengths(2.0, 29))
+    assert slices == {1, 2, 4, 8, 16}
+    assert families.slice_lengths(1.5, 10) == [1, 2, 3, 4, 5, 6, 7, 8]  # floor/ceil/strict
     assert all(int(o) - 1 in slices or int(o) - 2 in slices for o in inst.o), inst
 
 
