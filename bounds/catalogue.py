@@ -1,0 +1,240 @@
+"""The named lemmas of the reconstruction, each with its constant *computed* by sympy from
+the mechanism it describes (a geometric sum, a limit, a ratio of two sums).
+
+Framework (docs/analysis.md section 2). Budgets ``tau_k = alpha^k``, ``T_k = sum_{j<=k}
+tau_j``; ``E_k`` is the end of round ``k``; ``N_X(t)`` counts the jobs schedule ``X`` has
+completed by ``t``. If for a reference schedule ``S`` (e.g. an optimal one)
+
+    (count)   N_ALG(E_k) >= N_S(tau_{k-delta})   and   (length)   E_k <= rho * T_k,
+
+then ``ALG <= rho * F_delta(alpha) * S`` with the interval factor
+``F_delta = sup_m sum_{k<=m+delta} alpha^k / alpha^(m-1) = alpha^(2+delta)/(alpha-1)``.
+GBA: ``delta = 0``, ``rho = c(alpha)``; GSA: ``delta = 1`` (slice overshoot),
+``rho = 2 c(alpha)`` (exposure).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sympy as sp
+
+from . import algebra as A
+from .algebra import alpha
+from .lemmas import (ASSUMPTION, PROVED_BY_HAND, PROVED_SYMBOLIC, REDUCED, Lemma, const_of)
+
+_k, _j, _m = sp.symbols("k j m", integer=True, nonnegative=True)
+_u = sp.Symbol("u", positive=True)      # u = alpha^m
+_t = sp.Symbol("t", positive=True)      # alpha = 1 + t
+
+HSSW = ("L. A. Hall, A. S. Schulz, D. B. Shmoys, J. Wein, Scheduling to minimize average "
+        "completion time: off-line and on-line approximation algorithms, Math. Oper. Res. "
+        "22(3):513-544, 1997 (geometric intervals, 'Greedy-Interval' framework, Thm. 3.x: "
+        "a rho-dual for 'most jobs by deadline' gives a 4 rho approximation at alpha = 2)")
+
+
+def _positive_for_alpha_gt_1(expr: sp.Expr) -> bool:
+    return bool(sp.simplify(expr.subs(alpha, 1 + _t)).is_positive)
+
+
+# --- the interval factor -----------------------------------------------------------------
+def geometric_partial_sum(top: sp.Expr) -> sp.Expr:
+    """``sum_{k=0}^{top} alpha^k`` in closed form (sympy summation, branch alpha != 1)."""
+    return const_of(sp.summation(alpha ** _k, (_k, 0, top)))
+
+
+@lru_cache(maxsize=None)
+def interval_factor(delta: int) -> sp.Expr:
+    """``F_delta = sup_{m>=0} sum_{k=0}^{m+delta} alpha^k / alpha^(m-1)``.
+
+    The quotient is written in ``u = alpha^m`` as ``Q(u) = alpha (alpha^(1+delta) u - 1) /
+    ((alpha-1) u)``; ``Q`` increases in ``u`` so the sup is the limit ``u -> oo``."""
+    S = geometric_partial_sum(_m + delta)
+    Q = sp.expand_power_exp(sp.expand(S / alpha ** (_m - 1))).subs(alpha ** _m, _u)
+    Q = sp.simplify(Q)
+    return sp.factor(sp.limit(Q, _u, sp.oo))
+
+
+def _interval_quotient(delta: int) -> sp.Expr:
+    S = geometric_partial_sum(_m + delta)
+    return sp.simplify(sp.expand_power_exp(sp.expand(S / alpha ** (_m - 1))).subs(alpha ** _m, _u))
+
+
+def _interval_algebra(delta: int):
+    def steps() -> list[A.AlgebraStep]:
+        S = geometric_partial_sum(_m)
+        Q = _interval_quotient(delta)
+        out = [
+            A.identity("geometric sum: base case", S.subs(_m, 0), sp.Integer(1),
+                       "sum_{k=0}^{0} alpha^k = 1"),
+            A.identity("geometric sum: induction step", S.subs(_m, _m + 1) - S,
+                       alpha ** (_m + 1),
+                       "S(m+1) - S(m) = alpha^(m+1) for S(m) = (alpha^(m+1)-1)/(alpha-1)"),
+            A.AlgebraStep("sup is the limit: Q(u) increasing in u = alpha^m",
+                          "dQ/du > 0 for alpha > 1, u > 0",
+                          _positive_for_alpha_gt_1(sp.diff(Q, _u)),
+                          "sympy: sign after alpha = 1 + t", f"dQ/du = {sp.sstr(sp.simplify(sp.diff(Q, _u)))}"),
+            A.identity("Abel summation (K = 1..8)", *_abel_identity(8),
+                       "sum_k (E_k - E_{k-1}) X_k = sum_k E_k (X_k - X_{k+1}), X_{K+1} = 0"),
+        ]
+        return out
+    return steps
+
+
+def _abel_identity(K: int) -> tuple[sp.Expr, sp.Expr]:
+    """Both sides of summation by parts, summed over K = 1..K with independent symbols (a
+    sum of identities is an identity iff each is, as the symbols are disjoint)."""
+    lhs_all, rhs_all = sp.Integer(0), sp.Integer(0)
+    for n in range(1, K + 1):
+        E = sp.symbols(f"E{n}_0:{n}")
+        X = sp.symbols(f"X{n}_0:{n}") + (0,)
+        lhs = sum((E[k] - (E[k - 1] if k else 0)) * X[k] for k in range(n))
+        rhs = sum(E[k] * (X[k] - X[k + 1]) for k in range(n))
+        lhs_all += lhs
+        rhs_all += rhs
+    return lhs_all, rhs_all
+
+
+# --- the packing dilations ---------------------------------------------------------------
+def tail_sum(first: int) -> sp.Expr:
+    """``sum_{j>=first} alpha^(-j)``: the budgets of all earlier rounds relative to the
+    current one (sympy summation, convergent branch)."""
+    return const_of(sp.summation(alpha ** (-_j), (_j, first, sp.oo)))
+
+
+@lru_cache(maxsize=None)
+def dilation(regime: str) -> sp.Expr:
+    """``c(alpha)``: the current budget plus the carried-over tails of earlier rounds
+    (large memory), plus twice those tails for jobs holding more than ``M/2`` (general)."""
+    if regime == "large":
+        return sp.factor(tail_sum(0))
+    if regime == "general":
+        return sp.factor(tail_sum(0) + 2 * tail_sum(1))
+    raise ValueError(f"regime must be 'general' or 'large', got {regime!r}")
+
+
+def _dilation_algebra(regime: str):
+    def steps() -> list[A.AlgebraStep]:
+        c = dilation(regime)
+        out = [A.at_most(f"c_{regime} >= 1 (a round needs at least its budget)",
+                         sp.Integer(1), c, strict=True)]
+        if regime == "general":
+            out.append(A.at_most("c_general >= c_large", dilation("large"), c))
+            out.append(A.at_most("c_general >= 2 (half-memory jobs serialise) on (1, 4]",
+                                 sp.Integer(2), c, lo=1, hi=4))
+            out.append(A.at_most("c_general < 2 for alpha > 4 (so the lemma needs alpha <= 4)",
+                                 c, sp.Integer(2), lo=4, strict=True))
+        return out
+    return steps
+
+
+# --- the lemmas --------------------------------------------------------------------------
+def interval_lemma() -> Lemma:
+    F0 = interval_factor(0)
+    return Lemma(
+        name="geometric-interval",
+        statement=("If ALG completes by the end E_k of round k at least as many jobs as a "
+                   "reference schedule S completes by tau_k, and E_k <= rho * T_k, then "
+                   "ALG <= rho * alpha^2/(alpha-1) * S: charge round k's length to the jobs "
+                   "S has not finished by tau_{k-1}; a job with C*_j in (tau_{m-1}, tau_m] "
+                   "is charged sum_{k<=m} tau_k < alpha^2/(alpha-1) * C*_j."),
+        latex=r"\sum_j C_j \le \rho\sum_k \tau_k\,\#\{j: C^*_j>\tau_{k-1}\}"
+              r"\le \rho\,\frac{\alpha^2}{\alpha-1}\sum_j C^*_j",
+        constant=F0, establishment=REDUCED, reference=HSSW,
+        proof="Abel summation + geometric sum; see docs/analysis.md section 2.",
+        algebra=_interval_algebra(0))
+
+
+def overshoot_lemma() -> Lemma:
+    c = sp.simplify(interval_factor(1) / interval_factor(0))
+    return Lemma(
+        name="slice-overshoot",
+        statement=("A non-clairvoyant slice budget reaches o_i only in the first round with "
+                   "tau_k >= o_i, i.e. one round after the class tau_{k-1} < o_i: comparing "
+                   "with S's count one round late (delta = 1) multiplies the interval factor "
+                   "by F_1/F_0."),
+        latex=r"N_{GSA}(E_k)\ge N_S(\tau_{k-1})\ \Rightarrow\ F_1/F_0 = \alpha",
+        constant=c, establishment=PROVED_SYMBOLIC,
+        proof="F_1 / F_0 computed by sympy from the two suprema.",
+        algebra=lambda: [A.identity("F_1 = alpha * F_0", interval_factor(1),
+                                    alpha * interval_factor(0)),
+                         *_interval_algebra(1)()])
+
+
+def gba_count_lemma() -> Lemma:
+    return Lemma(
+        name="gba-count",
+        statement=("GBA has completed by E_k at least as many jobs as any schedule S "
+                   "completes by tau_k (S's jobs done by tau_k have o <= tau_k and total "
+                   "area <= M tau_k; GBA's smallest-area-first choice among unfinished "
+                   "jobs with o <= tau_k, area budget M tau_k, picks at least as many)."),
+        latex=r"N_{GBA}(E_k)\ge N_S(\tau_k)",
+        constant=sp.Integer(1), establishment=PROVED_BY_HAND,
+        proof="Exchange argument, given that round k completes everything it selects "
+              "(docs/analysis.md, Lemma gba-count).",
+        empirical="gba-count")
+
+
+def packing_lemma(algorithm: str, regime: str) -> Lemma:
+    c = dilation(regime)
+    rng = (sp.Integer(1), sp.oo) if regime == "large" else (sp.Integer(1), sp.Integer(4))
+    factor = c if algorithm == "gba" else c   # the exposure factor is its own lemma
+    return Lemma(
+        name=f"{algorithm}-length-{regime}",
+        statement=(f"{algorithm.upper()}'s rounds end in time: E_k <= "
+                   f"{'2 ' if algorithm == 'gsa' else ''}c(alpha) T_k with c = "
+                   f"{sp.sstr(c)} ({'large-memory regime, max(s+o)/M -> 0' if regime == 'large' else 'general instances'})."),
+        latex=(r"E_k\le " + ("2" if algorithm == "gsa" else "") + sp.latex(c) + r"\,T_k"),
+        constant=factor, establishment=ASSUMPTION, regime=regime, alpha_range=rng,
+        proof=("SPEC section 4 reading: the round's own budget plus carried-over tails of "
+               "earlier rounds" + ("" if regime == "large" else
+                                   ", the tails counted three times in general (half-memory "
+                                   "jobs serialise); needs alpha <= 4")),
+        algebra=_dilation_algebra(regime), empirical=f"{algorithm}-length-{regime}",
+        asymptotic=(regime == "large"))
+
+
+def exposure_lemma() -> Lemma:
+    useful, wasted_at_most_useful = sp.Integer(1), sp.Integer(1)
+    return Lemma(
+        name="gsa-exposure",
+        statement=("A GSA round does its completing work plus killed slices; the killed "
+                   "work is at most the completing work of the same round, so a GSA round "
+                   "lasts at most twice the clairvoyant packing of its jobs."),
+        latex=r"E^{GSA}_k\le 2\,c(\alpha)\,T_k",
+        constant=useful + wasted_at_most_useful, establishment=ASSUMPTION,
+        proof="SPEC section 4 reading (factor 2 from exposure and wasted attempts).",
+        empirical=None)
+
+
+def gsa_count_lemma() -> Lemma:
+    return Lemma(
+        name="gsa-count",
+        statement=("GSA has completed by E_k at least as many jobs as any schedule S "
+                   "completes by tau_{k-1} (one round late: the slice that finishes a job "
+                   "of length in (tau_{k-1}, tau_k] is tau_k)."),
+        latex=r"N_{GSA}(E_k)\ge N_S(\tau_{k-1})",
+        constant=sp.Integer(1), establishment=ASSUMPTION, empirical="gsa-count")
+
+
+def gsa_waste_lemma() -> Lemma:
+    c = tail_sum(0)
+    return Lemma(
+        name="gsa-waste",
+        statement=("Killed slices of one job have distinct budgets below o_i, so its wasted "
+                   f"tokens are < {sp.sstr(c)} * o_i (supporting; contributes 1)."),
+        latex=r"w_i<\frac{\alpha}{\alpha-1}\,o_i",
+        constant=sp.Integer(1), establishment=PROVED_BY_HAND,
+        proof="sum of distinct geometric budgets below o_i <= max * sum_{j>=0} alpha^-j",
+        algebra=lambda: [A.identity("sum_{j>=0} alpha^-j = alpha/(alpha-1)", c,
+                                    alpha / (alpha - 1))],
+        empirical="gsa-waste")
+
+
+def lemmas_for(algorithm: str, regime: str) -> list[Lemma]:
+    """The lemma chain of one derivation, in the order the ratio is composed."""
+    if algorithm == "gba":
+        return [interval_lemma(), gba_count_lemma(), packing_lemma("gba", regime)]
+    if algorithm == "gsa":
+        return [interval_lemma(), overshoot_lemma(), gsa_count_lemma(), exposure_lemma(),
+                packing_lemma("gsa", regime), gsa_waste_lemma()]
+    raise ValueError(f"algorithm must be 'gba' or 'gsa', got {algorithm!r}")

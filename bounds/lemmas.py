@@ -1,0 +1,107 @@
+"""The vocabulary of the proof ledger: a :class:`Lemma` (statement, assumptions, the
+symbolic constant it contributes, how it is established) and the status it ends with.
+
+How a lemma is *established* (fixed, part of the reconstruction):
+
+* ``PROVED_SYMBOLIC`` -- every step is algebra decided by :mod:`bounds.algebra`;
+* ``PROVED_BY_HAND`` -- a short combinatorial argument written in ``docs/analysis.md``
+  (its algebraic steps, if any, decided by :mod:`bounds.algebra`);
+* ``REDUCED`` -- follows from a published result (``reference``), the reduction written out;
+* ``ASSUMPTION`` -- the reading of SPEC section 4 we could not prove; stated so it can fail.
+
+What the ledger *reports* adds the evidence: a lemma about an algorithm's behaviour has an
+empirical check (:mod:`bounds.empirical`); a violation makes it ``refuted``, a pass turns an
+assumption into ``checked`` (evidence, not proof).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sympy as sp
+
+from .algebra import AlgebraStep, alpha
+
+PROVED_SYMBOLIC = "proved symbolically (sympy)"
+PROVED_BY_HAND = "proved by hand (docs/analysis.md)"
+REDUCED = "reduced to a known result"
+ASSUMPTION = "assumption"
+
+# final statuses shown in the ledger and counted by the verify section
+PROVED, REDUCED_S, ASSUMED, CHECKED, REFUTED = "proved", "reduced", "assumed", "checked", "refuted"
+STATUSES = (PROVED, REDUCED_S, ASSUMED, CHECKED, REFUTED)
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """A named step of a derivation.
+
+    ``constant`` is the factor (a sympy expression in :data:`bounds.algebra.alpha`) this
+    lemma contributes to the ratio; it is itself computed (summed, limited) by the code that
+    builds the lemma, never typed as the final ratio. ``algebra`` returns the pure-algebra
+    steps the lemma's proof uses, each decided by :mod:`bounds.algebra`. ``empirical`` names
+    a checker in :data:`bounds.empirical.CHECKS` for lemmas about an algorithm's behaviour.
+    ``asymptotic`` lemmas (large-memory regime, ``max(s+o)/M -> 0``) can only be *violated
+    at finite size* by an instance, not refuted by it.
+    """
+
+    name: str
+    statement: str
+    latex: str
+    constant: sp.Expr
+    establishment: str
+    regime: str = "any"                          # "any" | "general" | "large"
+    alpha_range: tuple = (sp.Integer(1), sp.oo)  # open at 1
+    reference: str = ""
+    proof: str = ""
+    algebra: Callable[[], list[AlgebraStep]] | None = field(default=None, compare=False)
+    empirical: str | None = None
+    asymptotic: bool = False
+
+    def algebra_steps(self) -> list[AlgebraStep]:
+        return list(self.algebra()) if self.algebra else []
+
+    def holds_at(self, a: sp.Expr) -> bool:
+        lo, hi = self.alpha_range
+        return bool(sp.simplify(a - lo) > 0) and (hi == sp.oo or bool(sp.simplify(hi - a) >= 0))
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "statement": self.statement, "latex": self.latex,
+                "constant": sp.sstr(self.constant), "establishment": self.establishment,
+                "regime": self.regime,
+                "alpha_range": [sp.sstr(self.alpha_range[0]), sp.sstr(self.alpha_range[1])],
+                "reference": self.reference, "empirical_check": self.empirical,
+                "asymptotic": self.asymptotic}
+
+
+def final_status(lemma: Lemma, algebra_ok: bool, empirical: dict | None) -> str:
+    """The status the ledger reports, from how the lemma is established, whether its algebra
+    holds, and its empirical check (``None`` if not run or not applicable)."""
+    if not algebra_ok:
+        return REFUTED
+    if empirical is not None and empirical.get("violations", 0) > 0 and not lemma.asymptotic:
+        return REFUTED
+    if lemma.establishment in (PROVED_SYMBOLIC, PROVED_BY_HAND):
+        return PROVED
+    if lemma.establishment == REDUCED:
+        return REDUCED_S
+    if empirical is not None and empirical.get("instances", 0) > 0 \
+            and empirical.get("violations", 0) == 0:
+        return CHECKED
+    return ASSUMED
+
+
+def const_of(expr: sp.Expr) -> sp.Expr:
+    """Resolve a sympy Piecewise from a summation to its convergent branch (alpha > 1)."""
+    if isinstance(expr, sp.Piecewise):
+        for val, cond in expr.args:
+            c = cond.subs(alpha, 2)
+            if c == sp.true or c is True:
+                return sp.simplify(val)
+        raise ValueError(f"no branch valid at alpha = 2 in {expr}")
+    return sp.simplify(expr)
+
+
+__all__ = ["Lemma", "alpha", "PROVED_SYMBOLIC", "PROVED_BY_HAND", "REDUCED", "ASSUMPTION",
+           "PROVED", "REDUCED_S", "ASSUMED", "CHECKED", "REFUTED", "STATUSES", "final_status",
+           "const_of"]
