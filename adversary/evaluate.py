@@ -73,7 +73,13 @@ def exact(inst: Instance, time_limit: float = 10.0, solver: str = "highs", **_: 
     """``lp.exact.solve``; when it does not prove optimality the better of its schedule and
     the best registered algorithm is used as a (certified) upper bound."""
     from lp.exact import solve
-    res = solve(inst, solver=solver, time_limit=time_limit)
+    try:
+        res = solve(inst, solver=solver, time_limit=time_limit)
+    except Exception as e:  # noqa: BLE001 -- a solver failure is reported, not a crash
+        ub = best_registered(inst)
+        ub["status"] = "lp.exact failed; " + ub["status"]
+        ub["error"] = f"lp.exact raised {type(e).__name__}: {e}"
+        return ub
     proven = bool(getattr(res, "proven_optimal", False))
     sched = getattr(res, "schedule", None)
     out = None
@@ -121,6 +127,8 @@ def evaluate(inst_dict: dict, config: dict) -> dict[str, Any]:
     problems = []
     if lb > ref_obj:
         problems.append(f"lower bound {lb} ({lb_name}) > reference {ref_obj}")
+    if "error" in ref:
+        problems.append(ref["error"])
     if ref["optimal"] and ref_obj > run.objective:
         problems.append(f"proven optimum {ref_obj} > {alg} cost {run.objective}")
     # ALG is itself a checked schedule: never report a reference worse than it.
