@@ -1,28 +1,177 @@
 """Run several schedulers on one request trace (all requests present at time 0) and print
-one row per algorithm: objective, mean latency, restarts, wasted tokens, peak memory, and
-the ratio to the best lower bound (estimate)."""
+one row per algorithm: objective, mean latency, restarts, wasted tokens, peak memory, mean
+utilisation, time, the ratio to the best lower bound (an *estimate*: an upper estimate of
+ALG/OPT) and the ratio to the best schedule in the table (*certified*: the denominator is a
+checked feasible schedule, so ALG/best <= ALG/OPT is a certified lower bound on ALG's true
+ratio). The winner is the smallest checked objective. A rich progress bar (one tick per
+algorithm) goes to stderr unless ``--json``.
+
+Every schedule passes the independent checker before it is counted. An algorithm whose
+schedule the checker rejects is shown as INFEASIBLE and the exit status is 1; bad input
+(unknown algorithm, file, budget) is one error line and exit status 2.
+"""
 from __future__ import annotations
 
 import argparse
+import inspect
+import time
 
-from ..errors import KvschedError
+from ..errors import InfeasibleScheduleError, KvschedError
+from ..loaders import load_instance
+from ..lower_bounds import best_lower_bound
+from ..results import provenance
+from ..tables import Table
+from .common import emit
 
 HELP = "compare algorithms on a request trace (e.g. the Azure conversation trace)"
+
+COLUMNS = ["algorithm", "clairvoyant", "objective", "mean_latency", "restarts",
+           "wasted_tokens", "peak_memory", "utilisation", "time_s",
+           "ratio_to_lower_bound (estimate)", "ratio_to_best (certified)"]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--trace", required=True, help="trace CSV (Azure format or s,o)")
     p.add_argument("--memory", "-M", type=int, required=True, help="memory budget M")
     p.add_argument("--algs", default="gsa,gba,fcfs,mcsf,sorted_f",
-                   help="comma-separated algorithm names")
-    p.add_argument("--alpha", type=float, default=None, help="alpha for GSA/GBA")
+                   help="comma-separated algorithm names (see `kvsched run --list`)")
+    p.add_argument("--alpha", type=float, default=None,
+                   help="alpha for the algorithms that take one (GSA/GBA)")
     p.add_argument("--limit", type=int, default=None, help="keep only the first N requests")
     p.add_argument("--sample", type=int, default=None, help="then keep N drawn with --seed")
     p.add_argument("--drop-oversized", action="store_true",
                    help="drop requests with s+o > M instead of rejecting the trace")
+    p.add_argument("--plot", metavar="PNG", default=None,
+                   help="overlay the algorithms' memory utilisation in this PNG file")
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
     p.add_argument("--seed", type=int, default=0, help="random seed for --sample")
 
 
+def parse_algorithms(text: str) -> list[str]:
+    """Names from ``a,b,c``; every one must be registered (checked before any run)."""
+    from ..algorithms import REGISTRY
+
+    names = [a.strip() for a in text.split(",") if a.strip()]
+    if not names:
+        raise KvschedError("--algs names no algorithm")
+    unknown = [a for a in names if a not in REGISTRY]
+    if unknown:
+        raise KvschedError(f"unknown algorithm(s) {', '.join(map(repr, unknown))}; "
+                           f"choose from {', '.join(sorted(REGISTRY))}")
+    dup = sorted({a for a in names if names.count(a) > 1})
+    if dup:
+        raise KvschedError(f"algorithm(s) listed twice in --algs: {', '.join(dup)}")
+    return names
+
+
+def params_for(spec, alpha: float | None) -> dict:
+    """``alpha`` goes to the algorithms whose function takes it, and only to them."""
+    if alpha is None or "alpha" not in inspect.signature(spec.func).parameters:
+        return {}
+    return {"alpha": alpha}
+
+
+def compare(instance, names: list[str], alpha: float | None = None, progress: bool = False):
+    """Run each algorithm on ``instance`` (checked); return ``(rows, results)`` where a row
+    is a dict of :data:`COLUMNS` plus ``error`` for a rejected schedule."""
+    from ..algorithms import get_algorithm, run_algorithm
+
+    rows, results = [], {}
+    bar = None
+    if progress:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn)
+        console = Console(stderr=True)
+        if console.is_terminal:         # nothing on a redirected stderr (TTY_COMPATIBLE=1 forces it)
+            bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                           MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=console, transient=True)
+            bar.start()
+            task = bar.add_task("algorithms", total=len(names))
+    try:
+        for name in names:
+            spec = get_algorithm(name)
+            if bar is not None:
+                bar.update(task, description=f"running {name}")
+            t0 = time.perf_counter()
+            try:
+                res = run_algorithm(name, instance, **params_for(spec, alpha))
+            except InfeasibleScheduleError as e:
+                rows.append({"algorithm": name, "clairvoyant": spec.clairvoyant,
+                             "error": f"INFEASIBLE ({e.kind}): {e}",
+                             "time_s": time.perf_counter() - t0})
+            else:
+                rep = res.report
+                results[name] = res
+                rows.append({"algorithm": name, "clairvoyant": spec.clairvoyant,
+                             "params": res.params, "objective": rep.objective,
+                             "mean_latency": rep.mean_latency, "makespan": rep.makespan,
+                             "restarts": rep.restarts, "wasted_tokens": rep.wasted_tokens,
+                             "peak_memory": rep.peak_memory,
+                             "utilisation": rep.mean_utilisation,
+                             "time_s": time.perf_counter() - t0})
+            if bar is not None:
+                bar.advance(task)
+    finally:
+        if bar is not None:
+            bar.stop()
+    return rows, results
+
+
 def main(args: argparse.Namespace) -> int:
-    raise KvschedError("`kvsched trace` is not built yet (issue 3)")
+    names = parse_algorithms(args.algs)
+    if args.alpha is not None and not args.alpha > 1:
+        raise KvschedError(f"--alpha must be > 1, got {args.alpha}")
+    inst = load_instance(args.trace, args.memory, limit=args.limit, sample=args.sample,
+                         seed=args.seed, drop_oversized=args.drop_oversized)
+    lb, lb_name = best_lower_bound(inst)
+    rows, results = compare(inst, names, args.alpha,
+                            progress=not args.json)
+    ok_rows = [r for r in rows if "error" not in r]
+    best = min(ok_rows, key=lambda r: r["objective"]) if ok_rows else None
+    for r in ok_rows:
+        r["ratio_to_lower_bound"] = r["objective"] / lb
+        r["ratio_to_best"] = r["objective"] / best["objective"]
+        r["winner"] = r is best
+
+    name = inst.name or str(args.trace)
+    t = Table(f"{name}: n={inst.n}, M={inst.M}, max(s+o)/M={inst.large_memory_ratio:.3g}, "
+              f"lower bound {lb} ({lb_name}); every schedule checked", COLUMNS)
+    for r in rows:
+        if "error" in r:
+            t.add(r["algorithm"], r["clairvoyant"], r["error"], *["-"] * (len(COLUMNS) - 3))
+            continue
+        t.add(r["algorithm"] + (" *" if r["winner"] else ""), r["clairvoyant"],
+              r["objective"], r["mean_latency"], r["restarts"], r["wasted_tokens"],
+              r["peak_memory"], r["utilisation"], r["time_s"], r["ratio_to_lower_bound"],
+              r["ratio_to_best"])
+    t.ok = len(ok_rows) == len(rows)
+    if best is not None:
+        runner = sorted(ok_rows, key=lambda r: r["objective"])[1:2]
+        margin = (f"; next best {runner[0]['algorithm']} is "
+                  f"{100 * (runner[0]['ratio_to_best'] - 1):.2f}% higher" if runner else "")
+        t.notes.append(f"winner (smallest checked objective): {best['algorithm']}{margin}")
+    t.notes.append("ratio_to_lower_bound is an estimate (upper estimate of ALG/OPT); "
+                   "ratio_to_best is certified (denominator is a checked schedule)")
+    if args.alpha is not None:
+        t.notes.append(f"--alpha {args.alpha} applied to: "
+                       + (", ".join(r["algorithm"] for r in ok_rows if r.get("params", {})
+                                    .get("alpha") == args.alpha) or "none"))
+    if args.plot and results:
+        from ..plotting import plot_memory_profiles
+        plot_memory_profiles(results, inst, args.plot,
+                             title=f"{name}: memory utilisation, n={inst.n}, M={inst.M}")
+        t.notes.append(f"plot written to {args.plot}")
+    emit(args, [t], {
+        "instance": name, "n": inst.n, "M": inst.M,
+        "large_memory_ratio": inst.large_memory_ratio,
+        "lower_bound": lb, "lower_bound_name": lb_name,
+        "ratio_labels": {"ratio_to_lower_bound": "estimate", "ratio_to_best": "certified"},
+        "checked": True, "rows": rows,
+        "winner": best["algorithm"] if best else None,
+        "provenance": provenance(args.seed, {"algs": names, "alpha": args.alpha,
+                                             "limit": args.limit, "sample": args.sample,
+                                             "memory": args.memory,
+                                             "trace": str(args.trace)})})
+    return 0 if t.ok else 1
