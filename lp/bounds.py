@@ -1,0 +1,42 @@
+"""Lower bounds on OPT: the LP relaxation of the time-indexed model, and the combinatorial
+bounds of :mod:`kvsched.lower_bounds`.
+
+The LP relaxation of any formulation that keeps at least one optimal schedule feasible is
+a lower bound on OPT (an optimal schedule is a feasible LP point of cost OPT). With the
+completion-count cuts (tight formulation, :mod:`lp.formulation` item 3) the LP value is
+provably ``>= lb_combined >= lb_area, lb_sum_o``; the plain LP is always ``>= lb_sum_o``
+(each job's fractional starts sum to one, so it contributes ``>= o_i``) but can fall below
+the area bound. The value is rounded up (OPT is an integer) with a ``1e-6`` tolerance.
+"""
+from __future__ import annotations
+
+import math
+
+from kvsched.instance import Instance
+from kvsched.lower_bounds import all_lower_bounds
+
+from . import formulation as F
+from .highs_backend import solve_relaxation
+
+
+def lp_relaxation(inst: Instance, formulation: str = "tight",
+                  upper_bound: int | None = None) -> float:
+    """Value of the LP relaxation (not rounded). For ``"tight"`` the horizon and cutoff
+    use ``upper_bound`` when given (it must be the cost of a feasible schedule)."""
+    return solve_relaxation(F.build(inst, formulation, upper_bound=upper_bound))
+
+
+def all_bounds(inst: Instance, lp: bool = True) -> dict[str, int]:
+    """Every lower bound by name (LP values rounded up)."""
+    out = dict(all_lower_bounds(inst))
+    if lp:
+        out["lp_plain"] = math.ceil(lp_relaxation(inst, "plain") - 1e-6)
+        out["lp_tight"] = math.ceil(lp_relaxation(inst, "tight") - 1e-6)
+    return out
+
+
+def best_lower_bound(inst: Instance, lp: bool = True) -> tuple[int, str]:
+    """The largest lower bound and its name (ties go to the combinatorial bound)."""
+    vals = all_bounds(inst, lp)
+    name = max(vals, key=lambda k: (vals[k], not k.startswith("lp"), k == "combined"))
+    return vals[name], name
