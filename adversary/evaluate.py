@@ -164,6 +164,16 @@ def schedule_of(attempts: list) -> Schedule:
 
 # -- the theoretical bound beside each ratio ----------------------------------------------
 
+def regime_minimiser(alg: str, regime: str) -> float | None:
+    """``alpha*`` minimising the derived ratio of ``alg`` in ``regime``
+    (``bounds.derive(alg, regime).alpha_star``), or ``None`` if unavailable."""
+    try:
+        from bounds import derive
+        return float(derive(alg, regime).alpha_star)
+    except Exception:  # noqa: BLE001 -- bounds not built yet, or no bound for alg
+        return None
+
+
 def bound_value(alg: str, regime: str, alpha: float | None) -> float | None:
     """``bounds.ratio_value(alg, regime, alpha)`` if the bounds module provides it, else
     ``None`` (the constants are never typed in here)."""

@@ -230,3 +230,30 @@ def summary_markdown(folder: str | Path, relative_to: str | Path | None = None) 
                 pass
         lines.append("| " + " | ".join(_fmt(r[c]) for c in cols) + " |")
     return "\n".join(lines) + "\n"
+
+
+START, END = "<!-- adversary-summary:start -->", "<!-- adversary-summary:end -->"
+
+
+def update_doc(doc: str | Path, folder: str | Path) -> str:
+    """Replace the text between the summary markers of ``doc`` with
+    :func:`summary_markdown` of ``folder`` (file paths relative to the document's repo);
+    returns the new table."""
+    doc = Path(doc)
+    text = doc.read_text()
+    if START not in text or END not in text:
+        raise InputFormatError(f"lacks the markers {START} ... {END}", path=str(doc))
+    table = summary_markdown(folder, relative_to=doc.resolve().parent.parent)
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    atomic_text(doc, f"{head}{START}\n{table}{END}{tail}")
+    return table
+
+
+def atomic_text(path: Path, text: str) -> None:
+    import os
+    import tempfile
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)

@@ -33,7 +33,7 @@ from kvsched.errors import KvschedError
 from kvsched.results import atomic_write_json
 
 from . import families
-from .evaluate import effective_alpha, evaluate
+from .evaluate import effective_alpha, evaluate, regime_minimiser
 from .execution import make_executor
 from .moves import mutate
 from .records import load_record, make_record, save_record
@@ -51,7 +51,8 @@ class SearchConfig:
     regime: str = "general"          # general | large
     n: int = 6                       # at most n jobs per instance
     seed: int = 0
-    alpha: float | None = None       # None = the algorithm's registered default
+    alpha: float | None = None       # None: registered default (general) or the regime's
+                                     # minimiser from bounds (large)
     strategy: str = "anneal"         # anneal | restarts
     walkers: int = 8                 # candidates per generation
     o_max: int = 12
@@ -81,6 +82,13 @@ class SearchConfig:
 
     @property
     def used_alpha(self) -> float | None:
+        """The alpha the algorithm runs with: the given one; else for the large regime the
+        minimiser of the derived large-regime ratio (where its bound is claimed); else the
+        algorithm's registered default (the general-regime minimiser)."""
+        if self.alpha is None and self.regime == "large":
+            a = regime_minimiser(self.alg, "large")
+            if a is not None:
+                return effective_alpha(self.alg, a)
         return effective_alpha(self.alg, self.alpha)
 
     def space(self) -> Space:
@@ -89,7 +97,7 @@ class SearchConfig:
                                 alpha=self.used_alpha or 2.0)
 
     def eval_config(self) -> dict[str, Any]:
-        return {"alg": self.alg, "alpha": self.alpha, "reference": self.reference,
+        return {"alg": self.alg, "alpha": self.used_alpha, "reference": self.reference,
                 "time_limit": self.time_limit}
 
     def run_name(self) -> str:

@@ -38,6 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--replay", metavar="FILE", default=None, help="recompute a saved result")
     p.add_argument("--summary", metavar="DIR", default=None,
                    help="print the best saved result per algorithm, regime and n as markdown")
+    p.add_argument("--update-doc", metavar="MD", default=None,
+                   help="with --summary: rewrite the table between the markers of MD")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None, help="Dask scheduler")
     p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     p.add_argument("--alpha", type=float, default=None,
@@ -71,8 +73,10 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from adversary.records import summary_markdown, summary_rows
-    if args.json:
+    from adversary.records import summary_markdown, summary_rows, update_doc
+    if args.update_doc:
+        sys.stdout.write(update_doc(args.update_doc, args.summary))
+    elif args.json:
         sys.stdout.write(dumps(summary_rows(args.summary)) + "\n")
     else:
         sys.stdout.write(summary_markdown(args.summary))
