@@ -1,0 +1,113 @@
+"""The proof ledger: per algorithm and regime, the lemma chain with each lemma's status,
+the derived ratio, its exact minimiser and minimum beside the published constant, and the
+empirical evidence (what ``kvsched bounds`` prints and ``--json`` emits).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sympy as sp
+
+from . import empirical as E
+from .algebra import alpha
+from .catalogue import dilation, interval_factor
+from .derive import Derivation, derive_all
+from .lemmas import STATUSES, Lemma, final_status
+
+MAX_SAVED_PER_LEMMA = 3
+
+
+def derived_params(d: Derivation) -> dict:
+    """How the algorithm is run for this derivation: ``alpha*`` and the round length bound
+    ``rho(alpha*)`` (``c`` for GBA, ``2c`` for GSA)."""
+    c = dilation(d.regime).subs(alpha, d.alpha_star)
+    rho = c if d.algorithm == "gba" else 2 * c
+    return {"alpha": float(d.alpha_star), "dilation": float(rho), "rho": rho}
+
+
+def _checker(lemma: Lemma, d: Derivation, rho: float):
+    """The function run -> Outcome for a lemma's empirical check, or None."""
+    a = d.alpha_star
+    name = lemma.empirical
+    if name is None:
+        return None
+    if name == "interval-budgets-0":
+        return lambda run: E.check_interval_budgets(run, 0, float(interval_factor(0).subs(alpha, a)))
+    if name == "interval-budgets-1":
+        return lambda run: E.check_interval_budgets(run, 1, float(interval_factor(1).subs(alpha, a)))
+    if name == "gba-count":
+        return lambda run: E.check_count(run, 0)
+    if name == "gsa-count":
+        return lambda run: E.check_count(run, 1)
+    if name.endswith(("-length-general", "-length-large")):
+        return lambda run: E.check_length(run, rho)
+    if name == "gsa-waste":
+        return E.check_waste
+    if name == "gsa-exposure":
+        return E.check_exposure
+    raise KeyError(f"no empirical checker named {name!r}")
+
+
+def _empirical(d: Derivation, n_instances: int, seed: int, out_dir: Path | None
+               ) -> tuple[dict[str, E.CheckSummary], E.CheckSummary, dict]:
+    p = derived_params(d)
+    rho = float(p["rho"])
+    checks = {l.name: (l, _checker(l, d, rho)) for l in d.lemmas if l.empirical}
+    summaries = {name: E.CheckSummary(name) for name in checks}
+    theorem = E.CheckSummary("theorem: ALG/OPT <= R(alpha*)")
+    if not E.algorithm_available(d.algorithm):
+        for s in (*summaries.values(), theorem):
+            s.note = f"algorithm {d.algorithm!r} not registered"
+        return summaries, theorem, p
+    suite = E.instance_suite(n_instances, seed)
+    if d.regime == "large":
+        suite = [(f, i) for f, i in suite if i.large_memory_ratio <= E.LARGE_REGIME_MAX_RATIO]
+    bound = float(d.value)
+    for fam, inst in suite:
+        run = E.run_case(fam, inst, d.algorithm, p["alpha"], p["dilation"])
+        for name, (lemma, fn) in checks.items():
+            out = fn(run)
+            summaries[name].add(run, out)
+            if out.violated and out_dir is not None \
+                    and len(summaries[name].refuted_files) < MAX_SAVED_PER_LEMMA:
+                path = E.save_violation(out_dir, name, run, out, seed)
+                summaries[name].refuted_files.append(str(path))
+        out = E.check_ratio(run, bound)
+        theorem.add(run, out)
+        if out.violated and out_dir is not None and len(theorem.refuted_files) < MAX_SAVED_PER_LEMMA:
+            theorem.refuted_files.append(str(E.save_violation(out_dir, "theorem", run, out, seed)))
+    return summaries, theorem, p
+
+
+def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "results/refuted"
+           ) -> list[dict]:
+    """One record per derivation (GSA general, GSA large, GBA general, GBA large)."""
+    out_dir = None if out_dir is None else Path(out_dir)
+    records = []
+    for d in derive_all():
+        if n_instances > 0:
+            summaries, theorem, p = _empirical(d, n_instances, seed, out_dir)
+        else:
+            summaries, theorem, p = {}, None, derived_params(d)
+        lemmas = []
+        counts = {s: 0 for s in STATUSES}
+        for l in d.lemmas:
+            steps = l.algebra_steps()
+            algebra_ok = all(s.holds for s in steps)
+            emp = summaries[l.name].to_dict() if l.name in summaries else None
+            status = final_status(l, algebra_ok, emp)
+            counts[status] += 1
+            lemmas.append({**l.to_dict(), "status": status,
+                           "algebra": [s.to_dict() for s in steps],
+                           "empirical": emp})
+        m = d.minimum
+        rec = {**d.to_dict(), "lemmas": lemmas, "status_counts": counts,
+               "second_derivative_at_alpha_star": sp.sstr(m.second_derivative),
+               "limit_at_1": sp.sstr(m.limit_at_1), "limit_at_oo": sp.sstr(m.limit_at_oo),
+               "critical_points": [sp.sstr(c) for c in m.critical_points],
+               "lemmas_excluding_alpha_star": d.lemmas_valid_at_minimiser(),
+               "empirical_params": {"alpha": p["alpha"], "dilation": p["dilation"],
+                                    "instances_requested": n_instances, "seed": seed},
+               "theorem_check": None if theorem is None else theorem.to_dict()}
+        records.append(rec)
+    return records
