@@ -95,11 +95,19 @@ def test_baselines_registered_with_their_kind():
 
 
 @pytest.mark.parametrize("name", BASELINES)
+@settings(max_examples=150)
 @given(inst=instances(n_max=7, M_max=24))
 def test_matches_per_step_reference_and_is_checked(name, inst):
     res = run_algorithm(name, inst)                  # run_algorithm checks the schedule
     assert res.schedule == REFERENCES[name](inst)
     assert res.report.objective >= best_lower_bound(inst)[0]
+
+
+@pytest.mark.parametrize("name", BASELINES)
+@given(inst=instances(n_min=5, n_max=14, M_max=150, edge=False))
+def test_matches_reference_on_larger_instances(name, inst):
+    """Long gaps between decision steps: the event-driven jumps must land exactly."""
+    assert run_algorithm(name, inst).schedule == REFERENCES[name](inst)
 
 
 @pytest.mark.parametrize("name", ["mcsf", "sorted_f"])
