@@ -42,6 +42,7 @@ def make_record(ev: dict[str, Any], *, regime: str, alpha: float | None, seed: i
         "alg_objective": ev["alg_objective"],
         "reference": {"objective": ev["ref_objective"], "optimal": ev["ref_optimal"],
                       "status": ev["ref_status"], "source": ev["ref_source"],
+                      "cross_check": ev.get("ref_cross_check", "not attempted"),
                       "schedule": ev["ref_schedule"]},
         "alg_schedule": ev["alg_schedule"],
         "alg_restarts": ev["alg_restarts"],
@@ -113,8 +114,9 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
     reference schedule with :func:`kvsched.check` and compare their costs with the saved
     ones; 3. re-run the algorithm with the saved parameters and compare cost and schedule;
     4. re-solve the reference (``lp.exact`` when available, else the best registered
-    algorithm): a saved proven optimum must be matched exactly; a saved upper bound must not
-    be below a proven optimum; 5. recompute the ratio and its label.
+    algorithm; a proven optimum of at most 6 jobs is also confirmed by the A* brute force):
+    a saved proven optimum must be matched exactly; a saved upper bound must not be below a
+    proven optimum; 5. recompute the ratio and its label.
     """
     rec = load_record(path)
     out = Replay(str(path))
@@ -135,13 +137,15 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
             out.add(f"{what} passes the checker", False, str(e))
     config = {"alg": rec["algorithm"], "alpha": rec.get("alpha"),
               "reference": reference or ("exact" if exact_solver_available() else "registered"),
-              "time_limit": time_limit}
+              "time_limit": time_limit, "cross_check_n": 6}
     if config["reference"] not in REFERENCES:
         raise InputFormatError(f"unknown reference {config['reference']!r}", path=str(path))
     ev = evaluate(rec["instance"], config)
     out.recomputed = {k: ev[k] for k in ("alg_objective", "ref_objective", "ref_optimal",
-                                         "ref_source", "ratio", "ratio_label",
+                                         "ref_source", "ref_cross_check", "ratio", "ratio_label",
                                          "lower_bound", "ratio_to_lower_bound")}
+    out.add("re-solve consistent (LB <= OPT <= ALG, brute force agrees)", ev["consistent"],
+            "; ".join(ev["problems"]) or ev.get("ref_cross_check", ""))
     out.add("algorithm re-run gives the saved cost", ev["alg_objective"] == rec["alg_objective"],
             f"{ev['alg_objective']} (saved {rec['alg_objective']})")
     same = schedule_of(ev["alg_schedule"]) == schedule_of(rec["alg_schedule"])

@@ -60,6 +60,7 @@ class SearchConfig:
     large_threshold: float = 0.25    # regime large: max(s+o)/M <= this
     reference: str = "auto"          # auto | exact | registered (adversary.evaluate)
     time_limit: float = 10.0         # per exact solve, seconds
+    cross_check_n: int = 5           # confirm proven optima of <= this many jobs by brute force
     t0: float = 0.05                 # initial temperature (ratio units)
     cooling: float = 0.98            # per generation
     restart_prob: float = 0.05
@@ -98,7 +99,7 @@ class SearchConfig:
 
     def eval_config(self) -> dict[str, Any]:
         return {"alg": self.alg, "alpha": self.used_alpha, "reference": self.reference,
-                "time_limit": self.time_limit}
+                "time_limit": self.time_limit, "cross_check_n": self.cross_check_n}
 
     def run_name(self) -> str:
         a = "" if self.alpha is None else f"-a{self.alpha:g}"

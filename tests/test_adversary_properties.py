@@ -2,8 +2,8 @@
 
 * every registered algorithm's schedule passes the independent checker, at the cost it
   reports;
-* ``LB <= OPT <= ALG`` with ``OPT`` proven optimal by ``lp.exact`` and ``LB`` the best
-  combinatorial lower bound;
+* ``LB <= OPT <= ALG`` with ``OPT`` proven optimal by ``lp.exact`` (cross-checked by the
+  independent A* brute force of ``lp.brute``) and ``LB`` the best combinatorial lower bound;
 * ``ALG/OPT <= R(alpha)`` for GSA and GBA, ``R`` the proven general-regime ratio at the
   alpha used (``bounds.ratio_value``). A violation is a research finding, not a test to
   relax: the counterexample (instance + both checked schedules) is saved under
@@ -34,11 +34,13 @@ SMALL = instances(n_max=4, M_max=10, o_max=6)
 @given(inst=SMALL)
 @settings(max_examples=40)
 def test_every_algorithm_is_checked_and_sandwiched_by_lb_and_opt(inst):
+    from lp.brute import solve as brute_force
     from lp.exact import solve
 
     opt = solve(inst, solver="highs", time_limit=30)
     assert opt.proven_optimal, opt.status
     assert check(opt.schedule, inst).objective == opt.objective
+    assert brute_force(inst)[0] == opt.objective, "lp.exact and the A* brute force disagree"
     lb, name = best_lower_bound(inst)
     assert lb <= opt.objective, f"lower bound {name} = {lb} > OPT = {opt.objective}"
     assert REGISTRY, "no algorithm registered"
