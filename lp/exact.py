@@ -145,7 +145,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     info.update(columns=f.n_cols, horizon=f.horizon)
 
     warm = None
-    if warm_start and best is not None:
+    cutoff_on_highs = f.upper_bound is not None and solver == "highs"   # see F.build
+    if warm_start and best is not None and not cutoff_on_highs:
         starts = np.empty(inst.n, dtype=np.int64)
         starts[best[1].job] = best[1].start
         warm = f.columns_for(starts)

@@ -1,0 +1,37 @@
+"""lp.bounds: every bound is <= the proven optimum; the tight LP dominates the combinatorial
+bounds (proved in lp.formulation item 3)."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from kvsched.lower_bounds import all_lower_bounds
+from lp.bounds import all_bounds, best_lower_bound, lp_relaxation
+from lp.brute import solve as brute_solve
+from lp.exact import solve
+from kvsched.defaults import random_instance
+from tests.conftest import instances
+
+
+@settings(max_examples=60)
+@given(instances(n_min=1, n_max=5, M_max=12, o_max=5))
+def test_every_bound_below_opt_and_tight_lp_dominates(inst):
+    opt, _ = brute_solve(inst)
+    b = all_bounds(inst)
+    assert max(b.values()) <= opt, b
+    comb = all_lower_bounds(inst)
+    assert b["lp_tight"] >= max(comb.values())
+    assert b["lp_plain"] >= comb["sum_o"]
+    assert lp_relaxation(inst, "tight", upper_bound=opt) <= opt + 1e-6
+    value, name = best_lower_bound(inst)
+    assert value == max(b.values()) and b[name] == value
+    assert best_lower_bound(inst, lp=False)[0] == max(comb.values())
+
+
+def test_bounds_below_opt_on_benchmark_family():
+    for seed in range(3):
+        inst = random_instance(8, seed)
+        res = solve(inst)
+        assert res.proven_optimal
+        b = all_bounds(inst)
+        assert max(b.values()) <= res.objective
+        assert b["lp_tight"] >= b["combined"]
