@@ -64,9 +64,9 @@ def trace_instance(n: int, seed: int, M: int) -> Instance | None:
 
 def instance_suite(count: int, seed: int) -> list[tuple[str, Instance]]:
     """``count`` instances, round-robin over the families: hand-made shapes (kvsched.
-    defaults), half-memory, seeded random small (exact optimum possible), seeded random
-    large-memory (``max(s+o)/M <= 0.06``), Azure trace samples (general ``M = 8192`` and
-    large-memory ``M = 2^17``), many tiny jobs (``s = 0, o = 1``)."""
+    defaults), seeded random small (exact optimum possible), seeded random large-memory
+    (``max(s+o)/M <= 0.06``), half-memory, many tiny jobs (``s = 0, o = 1``), Azure trace
+    samples (general ``M = 8192`` and large-memory ``M = 2^17``)."""
     hand = hand_made()
     makers: list[Callable[[int], tuple[str, Instance | None]]] = [
         lambda r: ("hand-made", hand[r % len(hand)]),
@@ -75,11 +75,11 @@ def instance_suite(count: int, seed: int) -> list[tuple[str, Instance]]:
                                                    o_max=[4, 8, 12][(r // 3) % 3])),
         lambda r: ("large-memory", large_memory_instance(20 + 10 * (r % 4), seed * 7919 + r)),
         lambda r: ("half-memory", half_memory(4 + 3 * (r % 4))),
+        lambda r: ("many-tiny", many_tiny(120 * (1 + r % 3))),
         lambda r: ("random-small", random_instance(5 + r % 3, seed * 7919 + 1000 + r,
                                                    M=20, o_max=8)),
         lambda r: ("trace", trace_instance(12 + 6 * (r % 3), seed * 7919 + r, 8192)),
         lambda r: ("trace-large", trace_instance(40, seed * 7919 + r, 1 << 17)),
-        lambda r: ("many-tiny", many_tiny(60 * (1 + r % 4))),
     ]
     out: list[tuple[str, Instance]] = []
     r = 0
