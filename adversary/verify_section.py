@@ -23,8 +23,8 @@ ALGORITHMS = ("gsa", "gba")
 def _plan(quick: bool) -> list[tuple[str, int, int, float]]:
     """``(regime, n, evals, seconds)`` per algorithm."""
     if quick:
-        return [("general", 4, 24, 4.0)]
-    return [("general", 5, 120, 18.0), ("large", 5, 48, 7.0)]
+        return [("general", 4, 96, 4.0)]
+    return [("general", 5, 480, 18.0), ("large", 5, 160, 7.0)]
 
 
 def section(seed: int, quick: bool) -> Table:

@@ -215,3 +215,17 @@ def test_cli_rejects_bad_arguments(capsys):
     assert cli(["search", "--alg", "nonesuch", "--evals", "4"]) == 2
     assert "unknown algorithm" in capsys.readouterr().err
     assert cli(["search", "--alg", ALG, "--evals", "0"]) == 2
+
+
+def test_verify_section_reports_gsa_and_gba_beside_their_bounds():
+    from bounds import ratio_value
+
+    from adversary.verify_section import section
+    t = section(0, True)
+    rows = {r["algorithm"]: r for r in t.records()}
+    assert set(rows) == {"gsa", "gba"} and t.ok, t.notes
+    for alg, r in rows.items():
+        assert r["evaluations"] > 0 and r["best ratio"] >= 1
+        assert r["label"] in (CERTIFIED, CERTIFIED_LB)
+        assert r["bound at alpha"] == ratio_value(alg, "general", r["alpha"])
+        assert r["within bound"] is True
