@@ -47,8 +47,9 @@ def fcfs_reference(inst: Instance) -> Schedule:
     return Schedule.from_attempts(attempts)
 
 
-def mcsf_reference(inst: Instance) -> Schedule:
-    """At 0 and at each completion, add jobs by (o, index) while the whole profile <= M."""
+def mcsf_reference(inst: Instance, every_step: bool = True) -> Schedule:
+    """At every step (or only at 0 and completions), add jobs by (o, index) while the
+    whole memory profile stays <= M."""
     order = sorted(range(inst.n), key=lambda i: (inst.o[i], i))
     attempts: list[tuple[int, int, int]] = []
     t = 0
@@ -61,7 +62,7 @@ def mcsf_reference(inst: Instance) -> Schedule:
             attempts.append((j, t, int(inst.o[j])))
             order.pop(0)
         if order:
-            t = min(a + d for _, a, d in attempts if a + d > t)
+            t = t + 1 if every_step else min(a + d for _, a, d in attempts if a + d > t)
     return Schedule.from_attempts(attempts)
 
 
@@ -108,6 +109,12 @@ def test_matches_per_step_reference_and_is_checked(name, inst):
 def test_matches_reference_on_larger_instances(name, inst):
     """Long gaps between decision steps: the event-driven jumps must land exactly."""
     assert run_algorithm(name, inst).schedule == REFERENCES[name](inst)
+
+
+@given(inst=instances(n_max=8, M_max=40))
+def test_mcsf_at_completions_only_matches_its_reference(inst):
+    res = run_algorithm("mcsf", inst, every_step=False)
+    assert res.schedule == mcsf_reference(inst, every_step=False)
 
 
 @pytest.mark.parametrize("name", ["mcsf", "sorted_f"])
@@ -227,3 +234,13 @@ def test_full_trace(name, M, trace_path):
     inst = load_instance(trace_path, M)
     res = run_algorithm(name, inst)
     assert res.report.objective >= best_lower_bound(inst)[0]
+
+
+def test_mcsf_admits_between_completions():
+    """M = 3, s = 0, o = (2, 3): job 1 does not fit at step 0 (step 1 would hold 2 + 2),
+    but started at step 1 it holds 1 beside job 0's 2, then runs alone: C = (2, 4).
+    Deciding only at completions would start it at 2 (C = (2, 5))."""
+    inst = Instance(s=[0, 0], o=[2, 3], M=3)
+    assert run_algorithm("mcsf", inst).schedule == Schedule.from_attempts([(0, 0, 2), (1, 1, 3)])
+    coarse = run_algorithm("mcsf", inst, every_step=False)
+    assert coarse.schedule == Schedule.from_attempts([(0, 0, 2), (1, 2, 3)])

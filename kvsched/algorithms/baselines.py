@@ -107,22 +107,60 @@ def future_peak(K_run: np.ndarray, end_run: np.ndarray) -> int:
     return int(peak.max())
 
 
+def earliest_fit(K_run: np.ndarray, end_run: np.ndarray, s_j: int, o_j: int,
+                 lo: int, hi: int, M: int) -> int | None:
+    """First step ``tau`` in ``[lo, hi)`` at which job ``j`` started at ``tau`` keeps the
+    future profile of the running jobs (holding ``K_i + t`` at ``t < end_i``) plus ``j``
+    within ``M``, or ``None``. Requires ``hi <= min(end_run)`` (no running job ends before
+    ``tau``, so the running set is fixed) and that the running jobs fit on their own.
+
+    With the ends' last steps ``c_1 <= .. <= c_m`` and ``R(x)`` the running memory at
+    step ``x``: at ``c_k <= tau + o_j - 1`` the memory is ``R(c_k) + s_j + c_k - tau + 1``
+    (so a prefix maximum of ``R(c_k) + c_k`` gives all of them at once), and at ``j``'s own
+    last step it is ``R(tau + o_j - 1) + s_j + o_j``. Vectorised over all ``tau``.
+    """
+    if hi <= lo:
+        return None
+    order = np.argsort(end_run, kind="stable")
+    e = end_run[order]
+    m = len(e)
+    suffK = np.append(np.cumsum(K_run[order][::-1])[::-1], 0)
+
+    def R(x: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(e, x, side="right")          # first job still running after x
+        return suffK[k] + x * (m - k)
+
+    c = e - 1
+    prefmax = np.maximum.accumulate(R(c) + c)
+    tau = np.arange(lo, hi, dtype=np.int64)
+    last = tau + o_j - 1
+    own = R(last) + s_j + o_j
+    cnt = np.searchsorted(c, last, side="right")          # checkpoints j is running at
+    shared = np.where(cnt > 0, prefmax[np.maximum(cnt - 1, 0)] + s_j + 1 - tau, 0)
+    ok = np.flatnonzero(np.maximum(own, shared) <= M)
+    return int(tau[ok[0]]) if ok.size else None
+
+
 @register("mcsf", clairvoyant=True,
           description="MC-SF of Jaillet et al. 2025: admit shortest outputs first while "
                       "the future memory profile stays within M; never preempts "
-                      "(clairvoyant baseline)")
-def mcsf(instance: Instance) -> AlgorithmOutput:
+                      "(clairvoyant baseline)", every_step=True)
+def mcsf(instance: Instance, every_step: bool = True) -> AlgorithmOutput:
     """Memory-Constrained Shortest-First (Jaillet et al. 2025), offline, all jobs at 0.
 
-    Waiting jobs are ordered by ``(o_i, i)``. At step 0 and at every completion step ``t``
-    the waiting jobs are taken in that order and started at ``t`` while the *future* memory
-    profile of the running jobs plus the ones added stays ``<= M`` at every future step
-    (a job started at ``a`` holds ``s_i + t' - a + 1`` at step ``t' < a + o_i``); the first
-    job that would break it stops the admissions until the next completion (a prefix rule,
-    as in MC-SF's "largest prefix that fits"). Jobs are never preempted, so every schedule
-    has no kills. Reading: decisions only at completion steps (the running set is fixed in
-    between); a per-step variant could start the blocked head a few steps before the next
-    completion.
+    Waiting jobs are ordered by ``(o_i, i)``. At every step ``t`` the waiting jobs are
+    taken in that order and started at ``t`` while the *future* memory profile of the
+    running jobs plus the ones added stays ``<= M`` at every future step (a job started at
+    ``a`` holds ``s_i + t' - a + 1`` at step ``t' < a + o_i``); the first job that would
+    break it stops the admissions at ``t`` (the prefix rule: MC-SF adds the largest prefix
+    of the sorted waiting list that fits). Jobs are never preempted, so no schedule has
+    kills.
+
+    Event-driven but exact per step: the decision steps are step 0, every completion, and
+    the first step before the next completion at which the blocked head fits
+    (:func:`earliest_fit`); at no other step can the rule admit anything. With
+    ``every_step=False`` decisions are taken only at step 0 and at completions (a
+    coarser variant, for comparison).
     """
     s, o, M = instance.s, instance.o, instance.M
     order = np.lexsort((np.arange(instance.n), o)).tolist()
@@ -133,7 +171,7 @@ def mcsf(instance: Instance) -> AlgorithmOutput:
     jobs, starts = [], []
     nxt = 0
     t = 0
-    decisions = 0
+    decisions = between = 0
     n = instance.n
     while nxt < n:
         decisions += 1
@@ -154,8 +192,15 @@ def mcsf(instance: Instance) -> AlgorithmOutput:
             nxt += 1
         if nxt >= n:
             break
-        # next decision: the next completion step
-        t = heap[0][0]
+        t_next = heap[0][0]                # the running set is non-empty here
+        if every_step:
+            j = order[nxt]
+            tau = earliest_fit(K_arr, E_arr, s_l[j], o_l[j], t + 1, t_next, M)
+            if tau is not None:
+                t = tau
+                between += 1
+                continue
+        t = t_next
         while heap and heap[0][0] == t:
             heapq.heappop(heap)
         keep = [k for k, e in enumerate(run_end) if e > t]
@@ -163,7 +208,8 @@ def mcsf(instance: Instance) -> AlgorithmOutput:
         run_end = [run_end[k] for k in keep]
     job_arr = np.array(jobs, dtype=np.int64)
     return AlgorithmOutput(Schedule(job_arr, np.array(starts, dtype=np.int64), o[job_arr]),
-                           info={"decision_points": decisions})
+                           info={"decision_points": decisions,
+                                 "admissions_between_completions": between})
 
 
 # ------------------------------------------------------------------------------------------
