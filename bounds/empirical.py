@@ -373,6 +373,33 @@ def save_violation(out_dir: Path, lemma: str, run: Run, out: Outcome, seed: int)
     return atomic_write_json(Path(out_dir) / name, rec)
 
 
+def check_over_suite(lemma: str, algorithm: str, alpha: float, dilation: float,
+                     fn: Callable[[Run], Outcome], suite: list[tuple[str, Instance]],
+                     out_dir: str | Path | None = None, seed: int = 0,
+                     max_saved: int = 3) -> CheckSummary:
+    """Run ``algorithm`` on every instance of ``suite`` and check one lemma ``fn``; save
+    up to ``max_saved`` violating instances under ``out_dir`` (``None``: do not save)."""
+    summary = CheckSummary(lemma)
+    for fam, inst in suite:
+        run = run_case(fam, inst, algorithm, alpha, dilation)
+        out = fn(run)
+        summary.add(run, out)
+        if out.violated and out_dir is not None and len(summary.refuted_files) < max_saved:
+            summary.refuted_files.append(str(save_violation(Path(out_dir), lemma, run, out,
+                                                            seed)))
+    return summary
+
+
+def replay_violation(path: str | Path) -> Run:
+    """Re-run the saved algorithm with the saved parameters on the saved instance (the
+    file alone suffices); the caller re-applies the lemma's check."""
+    import json
+    rec = json.loads(Path(path).read_text())
+    inst = Instance.from_dict(rec["instance"])
+    p = rec["params"]
+    return run_case(rec["family"], inst, rec["algorithm"], p["alpha"], p["dilation"])
+
+
 def algorithm_available(name: str) -> bool:
     from kvsched.algorithms import REGISTRY
     return name in REGISTRY

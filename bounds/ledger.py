@@ -15,6 +15,15 @@ from .derive import Derivation, derive_all
 from .lemmas import STATUSES, Lemma, final_status
 
 MAX_SAVED_PER_LEMMA = 3
+_ALGEBRA_CACHE: dict[str, list] = {}
+
+
+def algebra_steps(lemma: Lemma) -> list:
+    """The lemma's algebraic steps, decided once per process (they depend on the lemma
+    only, and a lemma's name identifies it)."""
+    if lemma.name not in _ALGEBRA_CACHE:
+        _ALGEBRA_CACHE[lemma.name] = lemma.algebra_steps()
+    return _ALGEBRA_CACHE[lemma.name]
 
 
 def derived_params(d: Derivation) -> dict:
@@ -92,7 +101,7 @@ def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "re
         lemmas = []
         counts = {s: 0 for s in STATUSES}
         for l in d.lemmas:
-            steps = l.algebra_steps()
+            steps = algebra_steps(l)
             algebra_ok = all(s.holds for s in steps)
             emp = summaries[l.name].to_dict() if l.name in summaries else None
             status = final_status(l, algebra_ok, emp)

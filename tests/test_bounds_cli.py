@@ -1,0 +1,89 @@
+"""`kvsched bounds`: the JSON shape, the plot, points, and one-line errors."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kvsched.cli import main
+
+KEYS = {"algorithm", "regime", "expression", "alpha_star", "value", "published", "lemmas",
+        "status_counts", "difference", "matches_published", "theorem_check"}
+
+
+def test_json_symbolic_only(capsys):
+    assert main(["bounds", "--json", "--empirical", "0"]) == 0
+    recs = json.loads(capsys.readouterr().out)
+    assert [(r["algorithm"], r["regime"]) for r in recs] == [
+        ("gsa", "general"), ("gsa", "large"), ("gba", "general"), ("gba", "large")]
+    for r in recs:
+        assert KEYS <= set(r)
+        assert r["matches_published"] and r["unique_minimum"]
+        for l in r["lemmas"]:
+            assert {"name", "statement", "constant", "establishment", "status", "algebra",
+                    "empirical"} <= set(l)
+            assert l["status"] in ("proved", "reduced", "assumed", "checked", "refuted")
+            assert l["empirical"] is None
+    by = {(r["algorithm"], r["regime"]): r for r in recs}
+    assert by[("gba", "large")]["alpha_star"] == "3" and by[("gba", "large")]["value"] == "27/4"
+    assert by[("gsa", "large")]["value"] == "32"
+
+
+def test_json_with_empirical_and_plot(tmp_path, capsys):
+    png = tmp_path / "r.png"
+    pts = tmp_path / "pts.json"
+    pts.write_text(json.dumps([{"algorithm": "gsa", "regime": "general", "alpha": 2.3,
+                                "ratio": 12.5, "label": "certified"},
+                               {"algorithm": "gba", "regime": "large", "alpha": 3,
+                                "ratio": 2.0, "ratio_label": "estimate"}]))
+    assert main(["bounds", "--json", "--empirical", "3", "--seed", "1", "--out",
+                 str(tmp_path / "ref"), "--plot", str(png), "--points", str(pts)]) == 0
+    recs = json.loads(capsys.readouterr().out)
+    assert png.exists() and png.stat().st_size > 10_000
+    for r in recs:
+        assert r["empirical_params"]["seed"] == 1
+        emp = [l["empirical"] for l in r["lemmas"] if l["empirical"] is not None]
+        assert emp and all(e["instances"] >= 1 for e in emp)
+        assert r["theorem_check"]["instances"] >= 1
+
+
+def test_table_output(capsys):
+    assert main(["bounds", "--empirical", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "6.75" in out and "61.92" in out and "geometric-interval" in out
+
+
+def test_error_one_line_exit_2_subprocess(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "kvsched", "bounds", "--plot", "x.png",
+                        "--points", "/nonexistent/p.json"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=300)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot read points" in lines[0] and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["--points", "nope.json"], "--points needs --plot"),
+    (["--empirical", "-1"], "--empirical must be >= 0"),
+    (["--plot", "x.png", "--points", "BAD"], "missing ['ratio']"),
+])
+def test_errors_exit_2(tmp_path, monkeypatch, capsys, args, msg):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "BAD").write_text(json.dumps([{"algorithm": "gsa", "regime": "large",
+                                               "alpha": 2}]))
+    assert main(["bounds", *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and msg in err[0]
+
+
+def test_verify_section_small():
+    from bounds.verify_section import section
+    t = section(0, True)
+    assert t.ok
+    assert len(t.rows) == 4
+    cols = t.columns
+    for row in t.records():
+        counts = [row[c] for c in ("proved", "reduced", "assumed", "checked", "refuted")]
+        assert sum(counts) >= 4
+    assert "alpha*" in cols

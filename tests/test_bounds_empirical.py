@@ -1,0 +1,121 @@
+"""The empirical lemma-check machinery: slack computed correctly on lemmas that must hold,
+a deliberately false lemma flagged as violated with a replayable saved instance, and the
+status rules of the ledger."""
+import json
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from bounds import empirical as E
+from bounds.catalogue import lemmas_for
+from bounds.lemmas import ASSUMED, CHECKED, PROVED, REFUTED, final_status
+from kvsched import Instance
+from kvsched.defaults import random_instance
+
+pytestmark = pytest.mark.skipif(not (E.algorithm_available("gba")
+                                     and E.algorithm_available("gsa")),
+                                reason="GBA/GSA not registered")   # never true once landed
+
+SUITE = [("random-small", random_instance(5, 11)), ("random-small", random_instance(6, 12)),
+         ("half-memory", E.half_memory(5)), ("large-memory", E.large_memory_instance(20, 3))]
+
+
+def test_length_slack_matches_hand_computation():
+    run = E.run_case("r", random_instance(6, 5), "gba", 4.0, 2.0)
+    T = np.cumsum(run.taus)
+    # E_k from the rounds by hand: the end of the last round with index <= k
+    ends = [max([r.end for r in run.result.rounds if r.k <= k] or [0])
+            for k in range(len(run.taus))]
+    assert list(run.ends) == ends
+    rho = 2.0
+    out = E.check_length(run, rho)
+    assert out.slack == pytest.approx(min((rho * T[k] - ends[k]) / (rho * T[k])
+                                          for k in range(len(ends))))
+    assert not out.violated and out.slack >= 0
+
+
+def test_count_against_opt_and_upper_bound():
+    """gba-count is proved; the check decides it against the area-count bound or OPT."""
+    s = E.check_over_suite("gba-count", "gba", 4.0, 2.0, lambda r: E.check_count(r, 0), SUITE)
+    assert s.instances == len(SUITE) and s.violations == 0 and s.worst_slack >= 0
+
+
+def test_area_count_upper_bound_dominates_opt_counts():
+    from lp.exact import solve
+    from kvsched.checker import check
+    inst = random_instance(6, 21)
+    res = solve(inst)
+    assert res.proven_optimal
+    C = np.sort(check(res.schedule, inst).completion)
+    t = np.arange(0, int(C.max()) + 2)
+    assert (E._area_count_upper(inst, t) >= np.searchsorted(C, t, side="right")).all()
+
+
+def test_waste_lemma_holds_with_correct_slack():
+    s = E.check_over_suite("gsa-waste", "gsa", 2.0, 4.0, E.check_waste, SUITE)
+    assert s.violations == 0 and 0 <= s.worst_slack < 1
+    run = E.run_case("x", SUITE[0][1], "gsa", 2.0, 4.0)
+    sch, inst = run.result.schedule, run.instance
+    w = np.zeros(inst.n)
+    for j, a, d in sch.attempts():
+        if d < inst.o[j]:
+            w[j] += d
+    assert E.check_waste(run).slack == pytest.approx(float(np.min((2 * inst.o - w) / (2 * inst.o))))
+
+
+def test_false_lemma_is_flagged_and_saved_replayably(tmp_path):
+    """'Every GBA round ends within its own budget' (E_k <= T_k) is false: half-memory
+    jobs serialise, so a round with area budget M tau needs about 2 tau steps."""
+    false = lambda run: E.check_length(run, 1.0)
+    s = E.check_over_suite("false-length", "gba", 4.0, 2.0, false, SUITE, out_dir=tmp_path,
+                           seed=7)
+    assert s.violations >= 1 and s.worst_slack < 0
+    assert s.status_text().startswith("violated")
+    files = sorted(tmp_path.glob("false-length-*.json"))
+    assert files and len(files) == len(s.refuted_files)
+    rec = json.loads(files[0].read_text())
+    assert rec["provenance"]["seed"] == 7 and "kvsched_version" in rec["provenance"]
+    # reproducible from the file alone: same schedule, same violation
+    run = E.replay_violation(files[0])
+    assert run.result.schedule.to_dict() == rec["schedule"]
+    assert false(run).violated and false(run).slack == pytest.approx(rec["slack"])
+
+
+def test_certified_refutation_uses_exact_opt():
+    """With the round ends forced to 0 (nothing done by E_k) the count lemma must fail, and
+    the failure is decided against the exact optimum (saved as the reference), not the
+    area-count bound."""
+    run = E.run_case("half", E.half_memory(6), "gba", 4.0, 2.0)
+    run.ends = np.zeros_like(run.ends)              # pretend nothing is done by E_k
+    out = E.check_count(run, 0)
+    assert out.violated and out.basis == "exact OPT" and out.reference is not None
+
+
+def test_ratio_check_labels():
+    run = E.run_case("r", random_instance(5, 2), "gba", 4.0, 2.0)
+    assert E.check_ratio(run, 100.0).basis.startswith("estimate")
+    out = E.check_ratio(run, 1.0 + 1e-9)
+    if run.result.objective > run.opt()[1].objective:       # GBA not optimal here
+        assert out.violated and out.basis == "certified ALG/OPT"
+
+
+def test_final_status_rules():
+    gba_count, length = (next(l for l in lemmas_for("gba", "general") if l.name == n)
+                         for n in ("gba-count", "gba-length-general"))
+    large = next(l for l in lemmas_for("gba", "large") if l.name == "gba-length-large")
+    ok, bad = {"instances": 5, "violations": 0}, {"instances": 5, "violations": 1}
+    assert final_status(gba_count, True, ok) == PROVED
+    assert final_status(gba_count, True, bad) == REFUTED
+    assert final_status(length, True, ok) == CHECKED
+    assert final_status(length, True, None) == ASSUMED
+    assert final_status(length, False, ok) == REFUTED        # an algebra step failed
+    assert final_status(large, True, bad) == ASSUMED         # asymptotic: finite violation
+
+
+def test_suite_is_seeded_and_covers_families():
+    a, b = E.instance_suite(9, 3), E.instance_suite(9, 3)
+    assert [i for _, i in a] == [i for _, i in b]
+    assert {f for f, _ in a} >= {"hand-made", "random-small", "large-memory", "half-memory",
+                                 "many-tiny", "trace"}
+    assert E.instance_suite(9, 4) != a
