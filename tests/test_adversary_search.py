@@ -229,3 +229,16 @@ def test_verify_section_reports_gsa_and_gba_beside_their_bounds():
         assert r["label"] in (CERTIFIED, CERTIFIED_LB)
         assert r["bound at alpha"] == ratio_value(alg, "general", r["alpha"])
         assert r["within bound"] is True
+
+
+def test_shrink_keeps_the_ratio_on_a_smaller_instance(tmp_path):
+    from adversary.shrink import shrink
+    res = run_search(cfg(n=5), tmp_path, evals=40)
+    best = res.run_dir / "best.json"
+    rec, used = shrink(best, reference="registered")
+    old, new = load_record(best), load_record(best.with_name("best-shrunk.json"))
+    assert new == rec and used > 1
+    assert new["ratio"] >= old["ratio"] and new["ratio_label"] == old["ratio_label"]
+    size = lambda r: (r["n"], sum(j["s"] + j["o"] for j in r["instance"]["jobs"]) + r["instance"]["M"])  # noqa: E731
+    assert size(new) <= size(old) and size(new) != size(old)
+    assert replay(best.with_name("best-shrunk.json"), reference="registered").ok

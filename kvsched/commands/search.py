@@ -9,6 +9,7 @@ checkpoints after every generation and resumes from OUT after a kill.
   kvsched search --alg gsa --n 6 --evals 2000 --seed 1      # deterministic in the seed
   kvsched search --alg gba --regime large --budget 600      # wall-clock budget
   kvsched search --replay OUT/gsa-general-n6-seed1/best.json
+  kvsched search --shrink OUT/gsa-general-n6-seed1/best.json  # smaller witness
   kvsched search --summary OUT                              # markdown table of the best
 """
 from __future__ import annotations
@@ -36,6 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="search-results", help="output folder")
     p.add_argument("--replay", metavar="FILE", default=None, help="recompute a saved result")
+    p.add_argument("--shrink", metavar="FILE", default=None,
+                   help="greedily shrink a saved result to a smaller witness of its ratio")
     p.add_argument("--summary", metavar="DIR", default=None,
                    help="print the best saved result per algorithm, regime and n as markdown")
     p.add_argument("--update-doc", metavar="MD", default=None,
@@ -72,6 +75,21 @@ def _replay(args: argparse.Namespace) -> int:
     return 0 if rep.ok else 1
 
 
+def _shrink(args: argparse.Namespace) -> int:
+    from adversary.shrink import shrink
+    from pathlib import Path
+    rec, used = shrink(args.shrink, time_limit=args.time_limit, reference=args.reference)
+    out = Path(args.shrink).with_name(Path(args.shrink).stem + "-shrunk.json")
+    inst = rec["instance"]
+    t = Table(f"Shrunk {args.shrink} ({used} evaluations) -> {out}", ["metric", "value"])
+    t.add(f"ratio ({rec['ratio_label']})", rec["ratio"])
+    t.add("n", rec["n"])
+    t.add("instance", " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"]) +
+          f", M={inst['M']}")
+    emit(args, [t], {"file": str(out), "evaluations": used, "record": rec})
+    return 0
+
+
 def _summary(args: argparse.Namespace) -> int:
     from adversary.records import summary_markdown, summary_rows, update_doc
     if args.update_doc:
@@ -103,6 +121,8 @@ def main(args: argparse.Namespace) -> int:
         return _replay(args)
     if args.summary:
         return _summary(args)
+    if args.shrink:
+        return _shrink(args)
     from adversary.evaluate import bound_value
     from adversary.search import SearchConfig, run_search
 
