@@ -171,13 +171,15 @@ def _propose(cfg: SearchConfig, space: Space, rng: np.random.Generator,
 
 def run_search(cfg: SearchConfig, out: str | Path, *, evals: int | None = None,
                budget: float | None = None, workers: int = 1, scheduler: Any = None,
-               resume: bool = True,
+               resume: bool = True, executor: Any = None,
                on_generation: Callable[[dict[str, Any]], None] | None = None) -> SearchResult:
     """Search until ``evals`` total evaluations (deterministic) or ``budget`` seconds of
     this invocation (whichever comes first), checkpointing after every generation.
 
     ``resume`` continues from ``out/<run name>/checkpoint.json`` when it exists (same
     configuration required). ``on_generation(progress)`` is called after each checkpoint.
+    ``executor`` (from :func:`adversary.execution.make_executor`) overrides ``workers`` and
+    ``scheduler`` and is left open for the caller to reuse.
     """
     if evals is None and budget is None:
         raise KvschedError("give an evaluation budget (--evals) or a time budget (--budget)")
@@ -191,7 +193,9 @@ def run_search(cfg: SearchConfig, out: str | Path, *, evals: int | None = None,
     params = {**cfg.to_dict(), "space": space.to_dict()}
     resumed_from = state["evals"]
     t_start = time.monotonic()
-    executor = make_executor(workers, scheduler)
+    own = executor is None
+    if own:
+        executor = make_executor(workers, scheduler)
     try:
         while True:
             if evals is not None and state["evals"] >= evals:
@@ -249,7 +253,8 @@ def run_search(cfg: SearchConfig, out: str | Path, *, evals: int | None = None,
                                "best": state["best"],
                                "elapsed": time.monotonic() - t_start})
     finally:
-        executor.close()
+        if own:
+            executor.close()
     best = load_record(run_dir / state["best"]["file"]) if state["best"] else None
     return SearchResult(cfg, run_dir, best, list(state["improvements"]), state["evals"],
                         state["certified_evals"], state["generation"],
