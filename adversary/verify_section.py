@@ -6,6 +6,8 @@ For GSA and GBA (at their registered default alpha) it runs the search of
 bound ``bounds.ratio_value(alg, regime, alpha)``. A *certified* ratio (ALG/OPT with OPT
 proven) above the general-regime bound refutes the bound and fails the section; the
 large-memory bound is a limit statement (``max(s+o)/M -> 0``) and is shown for reference.
+The best result of each search is replayed from its saved file (:func:`replay`); a
+mismatch fails the section.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from kvsched.algorithms import REGISTRY
 from kvsched.tables import Table
 
 from .evaluate import CERTIFIED, bound_value
+from .records import replay
 from .search import SearchConfig, run_search
 
 ALGORITHMS = ("gsa", "gba")
@@ -32,12 +35,12 @@ def section(seed: int, quick: bool) -> Table:
               "(every schedule checked)",
               ["algorithm", "regime", "alpha", "n <=", "evaluations", "best ratio", "label",
                "ALG/LB (estimate)", "max(s+o)/M", "bound at alpha", "within bound",
-               "instance"])
+               "replay", "instance"])
     with tempfile.TemporaryDirectory(prefix="kvsched-verify-adversary-") as tmp:
         for alg in ALGORITHMS:
             if alg not in REGISTRY:
                 t.add(alg, "-", None, None, 0, None, "not registered yet", None, None, None,
-                      None, "")
+                      None, None, "")
                 continue
             for regime, n, evals, seconds in _plan(quick):
                 cfg = SearchConfig(alg=alg, regime=regime, n=n, seed=seed, walkers=4,
@@ -61,13 +64,18 @@ def section(seed: int, quick: bool) -> Table:
                                    f"proven optimum above ALG)")
                 if b is None:
                     t.add(alg, regime, alpha, n, res.evals, None, "-", None, None, bound,
-                          within, "")
+                          within, None, "")
                     continue
+                rep = replay(res.run_dir / "best.json", time_limit=30.0)
+                if not rep.ok:
+                    t.ok = False
+                    t.notes.append(f"{alg}/{regime}: replay of the best result failed: " +
+                                   "; ".join(f"{w}: {d}" for w, ok, d in rep.checks if not ok))
                 inst = b["instance"]
                 jobs = " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"])
                 t.add(alg, regime, alpha, n, res.evals, b["ratio"], b["ratio_label"],
                       b["ratio_to_lower_bound"], round(b["large_memory_ratio"], 3), bound,
-                      within, f"M={inst['M']}: {jobs}")
+                      within, "confirmed" if rep.ok else "MISMATCH", f"M={inst['M']}: {jobs}")
     if not any(a in REGISTRY for a in ALGORITHMS):
         t.notes.append("GSA/GBA are not registered yet: nothing to search")
     t.notes.append("bound = bounds.ratio_value(alg, regime, alpha) ('-' until the bounds "

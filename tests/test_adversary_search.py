@@ -228,7 +228,7 @@ def test_verify_section_reports_gsa_and_gba_beside_their_bounds():
         assert r["evaluations"] > 0 and r["best ratio"] >= 1
         assert r["label"] in (CERTIFIED, CERTIFIED_LB)
         assert r["bound at alpha"] == ratio_value(alg, "general", r["alpha"])
-        assert r["within bound"] is True
+        assert r["within bound"] is True and r["replay"] == "confirmed"
 
 
 def test_shrink_keeps_the_ratio_on_a_smaller_instance(tmp_path):
