@@ -237,13 +237,22 @@ def gsa_waste_lemma() -> Lemma:
     c = tail_sum(0)
     return Lemma(
         name="gsa-waste",
-        statement=("Killed slices of one job have distinct budgets below o_i, so its wasted "
-                   f"tokens are < {sp.sstr(c)} * o_i (supporting; contributes 1)."),
-        latex=r"w_i<\frac{\alpha}{\alpha-1}\,o_i",
+        statement=("Killed slices of one job have distinct budgets below o_i; with budgets "
+                   "tau_k < alpha^k + 1 their sum is < alpha^(K+1)/(alpha-1) + (K+1) where "
+                   "tau_K < o_i, so the wasted tokens are w_i < "
+                   f"{sp.sstr(c)} * o_i + #{{k: tau_k < o_i}} (supporting; contributes 1). "
+                   "Without the rounding term it holds for exact budgets alpha^k only."),
+        latex=(r"w_i<\frac{\alpha}{\alpha-1}\,o_i+\#\{k:\tau_k<o_i\}"),
         constant=sp.Integer(1), establishment=PROVED_BY_HAND,
-        proof="sum of distinct geometric budgets below o_i <= max * sum_{j>=0} alpha^-j",
+        proof="sum_{j<=K} alpha^j = (alpha^(K+1)-1)/(alpha-1) < alpha/(alpha-1) alpha^K and "
+              "alpha^K <= tau_K < o_i; each rounded budget adds < 1.",
         algebra=lambda: [A.identity("sum_{j>=0} alpha^-j = alpha/(alpha-1)", c,
-                                    alpha / (alpha - 1))],
+                                    alpha / (alpha - 1)),
+                         A.identity("alpha/(alpha-1) alpha^K - sum_{j<=K} alpha^j = "
+                                    "1/(alpha-1) (all K)",
+                                    alpha / (alpha - 1) * alpha ** _m - geometric_partial_sum(_m),
+                                    1 / (alpha - 1)),
+                         A.nonnegative("1/(alpha-1) > 0", 1 / (alpha - 1), strict=True)],
         empirical="gsa-waste")
 
 

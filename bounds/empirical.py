@@ -84,7 +84,8 @@ def instance_suite(count: int, seed: int) -> list[tuple[str, Instance]]:
         lambda r: ("hand-made", hand[r % len(hand)]),
         lambda r: ("random-small", random_instance(4 + r % 4, seed * 7919 + r,
                                                    M=[10, 20, 40][r % 3],
-                                                   o_max=[4, 8, 12][(r // 3) % 3])),
+                                                   o_max=min([4, 8, 12][(r // 3) % 3],
+                                                             [10, 20, 40][r % 3]))),
         lambda r: ("large-memory", large_memory_instance(20 + 10 * (r % 4), seed * 7919 + r)),
         lambda r: ("half-memory", half_memory(4 + 3 * (r % 4))),
         lambda r: ("many-tiny", many_tiny(120 * (1 + r % 3))),
@@ -294,15 +295,18 @@ def check_length(run: Run, rho: float) -> Outcome:
 
 
 def check_waste(run: Run) -> Outcome:
-    """Per job: tokens of killed attempts ``w_i < alpha/(alpha-1) * o_i``."""
+    """Per job: tokens of killed attempts ``w_i < alpha/(alpha-1) * o_i + #{k: tau_k < o_i}``
+    (the second term is the rounding of the integer budgets, each ``< alpha^k + 1``)."""
     sch, inst = run.result.schedule, run.instance
     killed = sch.steps < inst.o[sch.job]
     w = np.bincount(sch.job[killed], weights=sch.steps[killed], minlength=inst.n)
-    rhs = run.alpha / (run.alpha - 1) * inst.o
+    below = np.searchsorted(run.taus, inst.o, side="left")     # #{k <= K: tau_k < o_i}
+    rhs = run.alpha / (run.alpha - 1) * inst.o + below
     slack = (rhs - w) / rhs
     i = int(np.argmin(slack))
     return Outcome(float(slack.min()), violated=bool((w >= rhs - 1e-9).any()),
-                   basis="checked schedule", detail=f"job {i}: w={w[i]:.0f}, o={inst.o[i]}")
+                   basis="checked schedule",
+                   detail=f"job {i}: w={w[i]:.0f}, o={inst.o[i]}, rounding term {below[i]}")
 
 
 def check_exposure(run: Run) -> Outcome:
