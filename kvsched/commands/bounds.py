@@ -28,6 +28,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plot", metavar="PNG", default=None, help="draw R(alpha) curves")
     p.add_argument("--points", metavar="FILE", default=None,
                    help="adversary results (JSON file or folder) drawn as points on --plot")
+    p.add_argument("--update-doc", metavar="MD", default=None,
+                   help="rewrite the evidence block of this Markdown file (docs/analysis.md) "
+                        "from this run")
 
 
 def _fmt_emp(emp: dict | None) -> str:
@@ -116,5 +119,11 @@ def main(args: argparse.Namespace) -> int:
         plot_bounds(args.plot, points)
         ts[0].notes.append(f"plot written to {args.plot}"
                            + (f" with {len(points)} points" if points else ""))
+    if args.update_doc:
+        from bounds.report import update_doc
+        cmd = (f"kvsched bounds --empirical {args.empirical} --seed {args.seed} "
+               f"--out {args.out}")
+        update_doc(args.update_doc, records, cmd)
+        ts[0].notes.append(f"evidence block of {args.update_doc} rewritten")
     emit(args, ts, records)
     return 0
