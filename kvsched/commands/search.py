@@ -34,8 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seconds of search in this invocation (default 60 unless --evals)")
     p.add_argument("--evals", type=int, default=None,
                    help="total evaluations (deterministic: same seed and --evals, same result)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="search-results", help="output folder")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--out", default="search-results", help="output folder (resumed from)")
     p.add_argument("--replay", metavar="FILE", default=None, help="recompute a saved result")
     p.add_argument("--shrink", metavar="FILE", default=None,
                    help="greedily shrink a saved result to a smaller witness of its ratio")
@@ -43,11 +43,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="print the best saved result per algorithm, regime and n as markdown")
     p.add_argument("--update-doc", metavar="MD", default=None,
                    help="with --summary: rewrite the table between the markers of MD")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None, help="Dask scheduler")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="run evaluations on the Dask cluster at ADDRESS (e.g. tcp://host:8786)")
     p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     p.add_argument("--alpha", type=float, default=None,
-                   help="alpha of the algorithm (default: its registered default)")
-    p.add_argument("--strategy", choices=["anneal", "restarts"], default="anneal")
+                   help="alpha of the algorithm (default: regime large uses the minimiser of the "
+                        "derived large-regime ratio, else the registered default)")
+    p.add_argument("--strategy", choices=["anneal", "restarts"], default="anneal",
+                   help="simulated annealing, or hill climbing with random restarts")
     p.add_argument("--walkers", type=int, default=8, help="candidates per generation")
     p.add_argument("--o-max", type=int, default=12, help="largest output length")
     p.add_argument("--M-max", type=int, default=None, help="largest memory budget")
