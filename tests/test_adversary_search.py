@@ -153,14 +153,20 @@ def test_local_processes_give_the_serial_result(tmp_path):
         assert rec["large_memory_ratio"] <= 0.25 and rec["regime"] == "large"
 
 
-def test_dask_cluster_gives_the_serial_result(tmp_path):
+def test_dask_cluster_gives_the_serial_result(tmp_path, capsys):
     from dask.distributed import Client, LocalCluster
     serial = run_search(cfg(), tmp_path / "s", evals=24)
     with LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         viaclient = run_search(cfg(), tmp_path / "d", evals=24, scheduler=client)
-        viaaddr = run_search(cfg(), tmp_path / "a", evals=24, scheduler=cluster.scheduler_address)
-    assert trajectory(serial) == trajectory(viaclient) == trajectory(viaaddr)
+        c = cfg()
+        assert cli(["search", "--alg", ALG, "--n", str(c.n), "--seed", str(c.seed),
+                    "--walkers", str(c.walkers), "--o-max", str(c.o_max), "--reference",
+                    "registered", "--evals", "24", "--out", str(tmp_path / "a"), "--quiet",
+                    "--json", "--scheduler", cluster.scheduler_address]) == 0
+    viaaddr = json.loads(capsys.readouterr().out)["improvements"]
+    assert trajectory(serial) == trajectory(viaclient)
+    assert [(i["evaluation"], i["ratio"], i["label"]) for i in viaaddr] == trajectory(serial)
 
 
 # -- replay -------------------------------------------------------------------------------
