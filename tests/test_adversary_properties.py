@@ -75,3 +75,26 @@ def test_ratio_stays_within_the_proven_bound(alg, inst, alpha):
         pytest.fail(f"{alg} at alpha={used}: ALG/OPT = {ev['alg_objective']}/"
                     f"{ev['ref_objective']} = {ev['ratio']:.4f} > proven bound {bound:.4f}; "
                     f"counterexample saved to {path}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alg", ["gsa", "gba"])
+def test_longer_search_stays_within_the_bound_and_replays(alg, tmp_path):
+    """A 600-evaluation certified search (n <= 6) per algorithm: the best ratio found is
+    within the general-regime bound, and its file replays."""
+    from bounds import ratio_value
+
+    from adversary.records import replay
+    from adversary.search import SearchConfig, run_search
+
+    res = run_search(SearchConfig(alg=alg, n=6, seed=5, walkers=8), tmp_path, evals=600,
+                     workers=2)
+    assert not res.inconsistent
+    b = res.best
+    bound = ratio_value(alg, "general", b["alpha"])
+    if b["ratio_label"] == CERTIFIED and b["ratio"] > bound + 1e-9:
+        COUNTEREXAMPLES.mkdir(parents=True, exist_ok=True)
+        path = COUNTEREXAMPLES / f"{alg}-search-{b['evaluation']}.json"
+        path.write_text((res.run_dir / "best.json").read_text())
+        pytest.fail(f"{alg}: certified ratio {b['ratio']} > bound {bound}; saved {path}")
+    assert replay(res.run_dir / "best.json").ok
