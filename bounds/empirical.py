@@ -402,7 +402,8 @@ class CheckSummary:
 
 def save_violation(out_dir: Path, lemma: str, run: Run, out: Outcome, seed: int) -> Path:
     """Everything needed to reproduce a violation from the file alone."""
-    name = f"{lemma}-{run.algorithm}-{(run.instance.name or run.family)}.json".replace("/", "_")
+    name = (f"{lemma}-{run.algorithm}-a{run.alpha:.4g}-"
+            f"{(run.instance.name or run.family)}.json").replace("/", "_")
     rec = {"lemma": lemma, "algorithm": run.algorithm,
            "params": {"alpha": run.alpha, "dilation": run.dilation},
            "family": run.family, "instance": run.instance.to_dict(),

@@ -87,3 +87,20 @@ def test_verify_section_small():
         counts = [row[c] for c in ("proved", "reduced", "assumed", "checked", "refuted")]
         assert sum(counts) >= 4
     assert "alpha*" in cols
+
+
+def test_update_doc_rewrites_only_the_evidence_block(tmp_path, capsys):
+    from bounds.report import BEGIN, END
+    doc = tmp_path / "a.md"
+    doc.write_text(f"# head\nkeep me\n{BEGIN}\nold table\n{END}\ntail\n")
+    assert main(["bounds", "--empirical", "2", "--out", str(tmp_path / "r"),
+                 "--update-doc", str(doc)]) == 0
+    capsys.readouterr()
+    text = doc.read_text()
+    assert text.startswith("# head\nkeep me\n") and text.endswith(f"{END}\ntail\n")
+    assert "old table" not in text and "| GBA large | gba-count |" in text
+    assert "kvsched bounds --empirical 2 --seed 0" in text
+    bad = tmp_path / "b.md"
+    bad.write_text("no markers\n")
+    assert main(["bounds", "--empirical", "0", "--update-doc", str(bad)]) == 2
+    assert "no <!-- evidence:begin -->" in capsys.readouterr().err
