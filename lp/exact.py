@@ -108,13 +108,15 @@ def _result_from_values(f, values: np.ndarray, inst: Instance) -> tuple[Schedule
 def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
           threads: int = 1, warm_start: bool = True, formulation: str = "tight",
           via: str | None = None, algorithms: Iterable[str] | None = None,
-          tricks: tuple[str, ...] | None = None) -> ExactResult:
+          tricks: tuple[str, ...] | None = None, tuned: bool = True) -> ExactResult:
     """Exact optimum of ``instance`` (see the module docstring).
 
     ``solver``: ``"highs"`` or ``"cbc"``; ``via``: ``"direct"`` (highspy, default for
     HiGHS) or ``"pulp"`` (the only path for CBC). ``algorithms``: registered heuristics for
     the warm start and upper bound (default all). ``formulation="plain"`` ignores the upper
     bound (no horizon tightening, no cutoff) and uses no warm start unless ``warm_start``.
+    ``tricks``: the subset of ``lp.formulation.TRICKS`` to use (ablation); ``tuned``: the
+    HiGHS options of ``lp.highs_backend.TUNED_OPTIONS`` with the tight formulation.
     """
     t0 = time.perf_counter()
     if solver not in ("highs", "cbc"):
@@ -153,8 +155,9 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         info["warm_start_from"] = best[0] if warm is not None else None
 
     if via == "direct":
-        from .highs_backend import solve_mip
-        out = solve_mip(f, time_limit=time_limit, threads=threads, warm=warm)
+        from .highs_backend import TUNED_OPTIONS, solve_mip
+        out = solve_mip(f, time_limit=time_limit, threads=threads, warm=warm,
+                        options=TUNED_OPTIONS if tight and tuned else None)
     else:
         from .pulp_backend import solve_mip
         out = solve_mip(f, solver=solver, time_limit=time_limit, threads=threads, warm=warm)

@@ -109,8 +109,14 @@ def _pass(h, f, relax: bool) -> None:
     h.passModel(lp)
 
 
+# Solver tuning for the tight formulation (not a proof, a measured choice): HiGHS's root
+# restarts after fixing columns cost more than they save on these small models
+# (bench/bench_exact.py --ablation measures it).
+TUNED_OPTIONS = {"mip_allow_restart": False}
+
+
 def solve_mip(f, time_limit: float | None = None, threads: int = 1,
-              warm: np.ndarray | None = None) -> SolverOutcome:
+              warm: np.ndarray | None = None, options: dict | None = None) -> SolverOutcome:
     """Branch and bound on ``f`` with relative gap 0 and absolute gap just below 1 (the
     objective is an integer, so a bound above ``obj - 1`` proves ``obj`` optimal)."""
     import highspy
@@ -120,6 +126,8 @@ def solve_mip(f, time_limit: float | None = None, threads: int = 1,
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1.0 - 1e-6)
+    for key, value in (options or {}).items():
+        h.setOptionValue(key, value)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     _pass(h, f, relax=False)

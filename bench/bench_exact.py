@@ -1,0 +1,204 @@
+"""Benchmark: exact optima on the fixed benchmark set, tight vs plain, HiGHS and CBC.
+
+The set (``bench/instances/``, written by ``--make-instances``): ``M = 20``,
+``o_i ~ U[1, 8]``, ``s_i ~ U[0, min(10, M - o_i)]`` (``kvsched.defaults.random_instance``),
+``n = 6, 8, ..., 16``, seeds ``0..4``.
+
+Run::
+
+    python bench/bench_exact.py --make-instances          # (re)write the fixed set
+    python bench/bench_exact.py                           # full run (long; background it)
+    python bench/bench_exact.py --quick                   # n <= 10, seeds 0..1
+    python bench/bench_exact.py --configs highs-tight --push   # largest n within 60 s
+
+Every configuration solves every instance in the same process, one thread, interleaved
+per instance (so machine load hits all alike). Each run's schedule passed
+``kvsched.check`` inside :func:`lp.exact.solve`. A run that hits its time limit is
+"not proven optimal" and counts its time limit in the totals, so a speed-up against such a
+run is a *lower bound* on the true speed-up (printed with ">="). Optima of proven runs must
+agree across configurations, or the script exits 1. Results go to
+``lp/results/bench_exact.json`` (atomic write after every instance, with provenance).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from kvsched.defaults import random_instance
+from kvsched.loaders import load_json
+from kvsched.results import atomic_write_json, provenance
+from kvsched.tables import Table, render
+from lp.exact import solve
+
+HERE = Path(__file__).resolve().parent
+INSTANCES = HERE / "instances"
+OUT = HERE.parent / "lp" / "results" / "bench_exact.json"
+SIZES = (6, 8, 10, 12, 14, 16)
+SEEDS = 5
+
+CONFIGS = {
+    "highs-plain": dict(solver="highs", formulation="plain", warm_start=False),
+    "highs-tight": dict(solver="highs", formulation="tight"),
+    "cbc-plain": dict(solver="cbc", formulation="plain", warm_start=False),
+    "cbc-tight": dict(solver="cbc", formulation="tight"),
+}
+
+
+def make_instances() -> None:
+    INSTANCES.mkdir(parents=True, exist_ok=True)
+    index = []
+    for n in SIZES:
+        for seed in range(SEEDS):
+            inst = random_instance(n, seed)
+            path = INSTANCES / f"n{n:02d}_seed{seed}.json"
+            atomic_write_json(path, inst.to_dict())
+            index.append({"file": path.name, "n": n, "seed": seed})
+    atomic_write_json(INSTANCES / "index.json", {
+        "family": "kvsched.defaults.random_instance(n, seed): M=20, o~U[1,8], "
+                  "s~U[0,min(10,M-o)]", "instances": index,
+        "provenance": provenance(None, {"sizes": SIZES, "seeds": SEEDS})})
+    print(f"wrote {len(index)} instances to {INSTANCES}")
+
+
+def load_set(sizes, seeds):
+    index = json.loads((INSTANCES / "index.json").read_text())["instances"]
+    out = []
+    for rec in index:
+        if rec["n"] in sizes and rec["seed"] < seeds:
+            inst = load_json(INSTANCES / rec["file"])
+            if inst != random_instance(rec["n"], rec["seed"]):
+                raise SystemExit(f"{rec['file']} differs from random_instance; re-make the set")
+            out.append((rec["file"], rec["n"], rec["seed"], inst))
+    return out
+
+
+def run(args) -> int:
+    sizes = (6, 8, 10) if args.quick else tuple(args.sizes)
+    seeds = 2 if args.quick else args.seeds
+    insts = load_set(sizes, seeds)
+    limits = {c: (args.cbc_time_limit if c.startswith("cbc") else args.time_limit)
+              for c in args.configs}
+    records, bad = [], []
+    for name, n, seed, inst in insts:
+        rec = {"file": name, "n": n, "seed": seed, "runs": {}}
+        for cfg in args.configs:
+            if cfg.startswith("cbc") and n > args.cbc_max_n:
+                continue
+            res = solve(inst, time_limit=limits[cfg], threads=1, **CONFIGS[cfg])
+            rec["runs"][cfg] = {"objective": res.objective, "status": res.status,
+                                "proven_optimal": res.proven_optimal,
+                                "lower_bound": res.lower_bound, "gap": res.gap,
+                                "seconds": res.seconds, "time_limit": limits[cfg]}
+        proven = {r["objective"] for r in rec["runs"].values() if r["proven_optimal"]}
+        if len(proven) > 1:
+            bad.append(f"{name}: proven optima differ {sorted(proven)}")
+        for cfg, r in rec["runs"].items():   # a bound above a proven optimum is a bug
+            if proven and r["lower_bound"] > min(proven):
+                bad.append(f"{name} {cfg}: lower bound {r['lower_bound']} > OPT {min(proven)}")
+        records.append(rec)
+        print(name, " ".join(f"{c}={r['objective']}{'' if r['proven_optimal'] else '?'}"
+                             f"/{r['seconds']:.2f}s" for c, r in rec["runs"].items()),
+              flush=True)
+        atomic_write_json(args.out, {"records": records, "problems": bad,
+                                     "provenance": provenance(None, vars_json(args))})
+    tables = summary(records, args.configs)
+    render(tables)
+    for b in bad:
+        print("PROBLEM:", b)
+    return 1 if bad else 0
+
+
+def vars_json(args) -> dict:
+    return {k: (list(v) if isinstance(v, (list, tuple)) else str(v) if isinstance(v, Path)
+                else v) for k, v in vars(args).items()}
+
+
+def summary(records, configs) -> list[Table]:
+    t = Table("Exact solves per size (seconds, one thread; '?' runs hit the time limit)",
+              ["n", "config", "instances", "proven optimal", "median s", "max s"])
+    for n in sorted({r["n"] for r in records}):
+        for cfg in configs:
+            runs = [r["runs"][cfg] for r in records if r["n"] == n and cfg in r["runs"]]
+            if not runs:
+                continue
+            secs = [x["seconds"] for x in runs]
+            t.add(n, cfg, len(runs), sum(x["proven_optimal"] for x in runs),
+                  statistics.median(secs), max(secs))
+    s = Table("Speed-up of the tight formulation over plain on the whole set (total time; "
+              "'>=' when a plain run hit its time limit)",
+              ["backend", "instances", "plain total s", "tight total s", "speed-up"])
+    for backend in ("highs", "cbc"):
+        both = [r for r in records
+                if f"{backend}-plain" in r["runs"] and f"{backend}-tight" in r["runs"]]
+        if not both:
+            continue
+        p = sum(r["runs"][f"{backend}-plain"]["seconds"] for r in both)
+        q = sum(r["runs"][f"{backend}-tight"]["seconds"] for r in both)
+        capped = any(not r["runs"][f"{backend}-plain"]["proven_optimal"] for r in both)
+        unsolved = any(not r["runs"][f"{backend}-tight"]["proven_optimal"] for r in both)
+        ratio = f"{'>=' if capped else ''}{p / q:.2f}x" if not unsolved else \
+            f"{p / q:.2f}x (tight also hit limits: not a bound)"
+        s.add(backend, len(both), p, q, ratio)
+    return [t, s]
+
+
+def push(args) -> int:
+    """Largest n solved to optimality by highs-tight within the time limit (seeds 0..k-1)."""
+    t = Table(f"Pushing n: highs-tight, time limit {args.time_limit} s, seeds "
+              f"0..{args.push_seeds - 1}", ["n", "seed", "objective", "status", "seconds"])
+    largest, n = None, args.push_from
+    recs = []
+    while True:
+        solved = 0
+        for seed in range(args.push_seeds):
+            inst = random_instance(n, seed)
+            res = solve(inst, time_limit=args.time_limit, **CONFIGS["highs-tight"])
+            t.add(n, seed, res.objective, res.status, res.seconds)
+            recs.append({"n": n, "seed": seed, "objective": res.objective,
+                         "status": res.status, "seconds": res.seconds})
+            print(n, seed, res.objective, res.status, f"{res.seconds:.2f}s", flush=True)
+            solved += res.proven_optimal
+        if solved == 0:
+            break
+        largest = n
+        n += 2
+    t.notes.append(f"largest n with at least one seed proven optimal within "
+                   f"{args.time_limit} s: {largest}")
+    render([t])
+    atomic_write_json(Path(args.out).with_name("bench_exact_push.json"),
+                      {"records": recs, "largest_n": largest,
+                       "provenance": provenance(None, vars_json(args))})
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--make-instances", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="n <= 10, seeds 0..1")
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    ap.add_argument("--seeds", type=int, default=SEEDS)
+    ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    ap.add_argument("--time-limit", type=float, default=60.0, help="HiGHS runs (s)")
+    ap.add_argument("--cbc-time-limit", type=float, default=60.0, help="CBC runs (s)")
+    ap.add_argument("--cbc-max-n", type=int, default=12, help="skip CBC above this n")
+    ap.add_argument("--push", action="store_true", help="find the largest n within the limit")
+    ap.add_argument("--push-from", type=int, default=16)
+    ap.add_argument("--push-seeds", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    if args.make_instances:
+        make_instances()
+        return 0
+    if args.push:
+        return push(args)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
