@@ -256,6 +256,27 @@ def gsa_waste_lemma() -> Lemma:
         empirical="gsa-waste")
 
 
+def gsa_slice_lemma() -> Lemma:
+    return Lemma(
+        name="gsa-slice",
+        statement=("Every attempt GSA starts in round k runs at most tau_k steps, so its "
+                   "memory exposure is at most s_i + tau_k (supporting; contributes 1)."),
+        latex=r"d\le\tau_k,\ \text{memory}\le s_i+\tau_k",
+        constant=sp.Integer(1), establishment=PROVED_BY_HAND,
+        proof="By construction: the attempt is started with limit min(tau_k, M - s_i).",
+        empirical="gsa-slice")
+
+
+def gsa_rounds_lemma() -> Lemma:
+    return Lemma(
+        name="gsa-rounds",
+        statement=("GSA needs at most one round more than the first budget that covers the "
+                   "longest job: K_GSA <= min{k : tau_k >= max_i o_i} + 1 (what 'the "
+                   "non-clairvoyant overhead is one round' means; supporting, contributes 1)."),
+        latex=r"K_{GSA}\le \min\{k:\tau_k\ge\max_i o_i\}+1",
+        constant=sp.Integer(1), establishment=ASSUMPTION, empirical="gsa-rounds")
+
+
 def lemmas_for(algorithm: str, regime: str) -> list[Lemma]:
     """The lemma chain of one derivation, in the order the ratio is composed."""
     if algorithm == "gba":
@@ -264,5 +285,5 @@ def lemmas_for(algorithm: str, regime: str) -> list[Lemma]:
     if algorithm == "gsa":
         return [interval_lemma(), overshoot_lemma(), integer_budgets_lemma(1),
                 gsa_count_lemma(), exposure_lemma(), packing_lemma("gsa", regime),
-                gsa_waste_lemma()]
+                gsa_waste_lemma(), gsa_slice_lemma(), gsa_rounds_lemma()]
     raise ValueError(f"algorithm must be 'gba' or 'gsa', got {algorithm!r}")

@@ -309,6 +309,33 @@ def check_waste(run: Run) -> Outcome:
                    detail=f"job {i}: w={w[i]:.0f}, o={inst.o[i]}, rounding term {below[i]}")
 
 
+def check_slice(run: Run) -> Outcome:
+    """Every attempt started in round ``k`` (start in ``[start_k, end_k)``) runs
+    ``<= tau_k`` steps."""
+    sch = run.result.schedule
+    worst, detail = 1.0, ""
+    for r in run.result.rounds:
+        inside = (sch.start >= r.start) & (sch.start < max(r.end, r.start + 1))
+        if inside.any():
+            d = int(sch.steps[inside].max())
+            sl = (r.budget - d) / r.budget
+            if sl < worst:
+                worst, detail = sl, f"round {r.k}: attempt of {d} steps vs tau_k={r.budget}"
+    return Outcome(worst, violated=worst < 0, basis="checked schedule + rounds", detail=detail)
+
+
+def check_rounds(run: Run) -> Outcome:
+    """``K_GSA <= min{k : tau_k >= max o} + 1`` (round indices, from the instrumentation)."""
+    K = max(r.k for r in run.result.rounds)
+    from kvsched.algorithms.pipeline import geometric_budgets
+    taus = geometric_budgets(run.alpha, K + 2)
+    omax = int(run.instance.o.max())
+    cover = next((k for k, t in enumerate(taus) if t >= omax), len(taus))
+    bound = cover + 1
+    return Outcome((bound - K) / max(bound, 1), violated=K > bound, basis="round instrumentation",
+                   detail=f"last round {K} vs bound {bound} (max o = {omax})")
+
+
 def check_exposure(run: Run) -> Outcome:
     """Proxy for the exposure factor 2: wasted tokens <= useful tokens (sum o)."""
     useful = run.instance.total_tokens

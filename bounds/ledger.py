@@ -54,6 +54,10 @@ def _checker(lemma: Lemma, d: Derivation, rho: float):
         return E.check_waste
     if name == "gsa-exposure":
         return E.check_exposure
+    if name == "gsa-slice":
+        return E.check_slice
+    if name == "gsa-rounds":
+        return E.check_rounds
     raise KeyError(f"no empirical checker named {name!r}")
 
 

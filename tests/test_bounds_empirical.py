@@ -120,3 +120,14 @@ def test_suite_is_seeded_and_covers_families():
     assert {f for f, _ in a} >= {"hand-made", "random-small", "large-memory", "half-memory",
                                  "many-tiny", "trace"}
     assert E.instance_suite(9, 4) != a
+
+
+def test_slice_and_rounds_checks():
+    s = E.check_over_suite("gsa-slice", "gsa", 2.0, 4.0, E.check_slice, SUITE)
+    assert s.violations == 0 and s.worst_slack >= 0          # by construction of GSA
+    # one job of length 5, alpha = 2: budgets 1, 2, 4, 8 -> killed in rounds 0..2, done in 3
+    run = E.run_case("one", Instance(s=[0], o=[5], M=10), "gsa", 2.0, 4.0)
+    assert [r.k for r in run.result.rounds] == [0, 1, 2, 3]
+    out = E.check_rounds(run)
+    assert not out.violated and out.slack == pytest.approx((4 - 3) / 4)
+    assert run.result.report.wasted_tokens == 1 + 2 + 4
