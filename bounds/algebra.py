@@ -77,7 +77,9 @@ def _polya_certificate(f: sp.Expr, strict: bool) -> bool | None:
 def _interval_nonneg(f: sp.Expr, lo: float, hi: float, pieces: int) -> tuple[bool, str]:
     """Cover ``[lo, hi]`` by ``pieces`` intervals; evaluate ``f`` in ``mpmath.iv`` on each;
     True if every interval's lower end is ``>= 0``."""
-    fn = sp.lambdify(alpha, f, modules="mpmath")
+    # numbers and sqrt become intervals too, so constants are enclosed, not rounded
+    fn = sp.lambdify(alpha, f, modules=[{"mpf": mpmath.iv.mpf, "sqrt": mpmath.iv.sqrt},
+                                        "mpmath"])
     worst = mpmath.mpf("inf")
     mpmath.iv.dps = 30
     grid = [lo + (hi - lo) * i / pieces for i in range(pieces + 1)]

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from . import algebra as A
 from .algebra import alpha
 from .catalogue import lemmas_for
 from .lemmas import Lemma
@@ -83,6 +84,11 @@ class Derivation:
     def lemma_names(self) -> list[str]:
         return [l.name for l in self.lemmas]
 
+    def optimisation_steps(self) -> list[A.AlgebraStep]:
+        """Global minimality without calculus: ``R - R(alpha*) = (alpha - alpha*)^2 Q / D``
+        (exact polynomial division over Q(alpha*)), and ``Q / D > 0`` on ``(1, oo)``."""
+        return global_minimum_steps(self.expression, self.alpha_star, self.value)
+
     def lemmas_valid_at_minimiser(self) -> list[str]:
         """Names of lemmas whose alpha range excludes alpha* (should be empty)."""
         return [l.name for l in self.lemmas if not l.holds_at(self.alpha_star)]
@@ -123,6 +129,22 @@ def minimise(R: sp.Expr) -> Minimum:
     return Minimum(alpha_star=a_star, value=sp.radsimp(sp.simplify(value)),
                    critical_points=crit, second_derivative=d2,
                    limit_at_1=sp.limit(R, alpha, 1, "+"), limit_at_oo=sp.limit(R, alpha, sp.oo))
+
+
+def global_minimum_steps(R: sp.Expr, a_star: sp.Expr, value: sp.Expr) -> list[A.AlgebraStep]:
+    num, den = sp.fraction(sp.together(R - value))
+    ext = [a_star] if not a_star.is_Rational else []
+    p_num = sp.Poly(sp.expand(num), alpha, extension=ext or None)
+    p_sq = sp.Poly(sp.expand((alpha - a_star) ** 2), alpha, extension=ext or None)
+    q, r = sp.div(p_num, p_sq)
+    Q = q.as_expr()
+    steps = [A.AlgebraStep("R - R(alpha*) has a double root at alpha*",
+                           "num(R - R(alpha*)) = (alpha - alpha*)^2 Q(alpha) exactly",
+                           r.is_zero, "sympy: polynomial division over Q(alpha*)",
+                           f"Q = {sp.sstr(sp.expand(Q))}")]
+    steps.append(A.nonnegative("Q / den > 0 on (1, oo), so R > R(alpha*) for alpha != alpha*",
+                               Q / den, strict=True))
+    return steps
 
 
 @lru_cache(maxsize=None)

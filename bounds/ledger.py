@@ -114,7 +114,9 @@ def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "re
                            "algebra": [s.to_dict() for s in steps],
                            "empirical": emp})
         m = d.minimum
+        opt_steps = [st.to_dict() for st in d.optimisation_steps()]
         rec = {**d.to_dict(), "lemmas": lemmas, "status_counts": counts,
+               "optimisation_algebra": opt_steps,
                "second_derivative_at_alpha_star": sp.sstr(m.second_derivative),
                "limit_at_1": sp.sstr(m.limit_at_1), "limit_at_oo": sp.sstr(m.limit_at_oo),
                "critical_points": [sp.sstr(c) for c in m.critical_points],

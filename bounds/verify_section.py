@@ -34,7 +34,8 @@ def section(seed: int, quick: bool) -> Table:
         t.add(r["algorithm"], r["regime"], r["expression"], r["alpha_star"], r["value_float"],
               r["published"], r["matches_published"], c["proved"], c["reduced"], c["assumed"],
               c["checked"], c["refuted"], thm_txt)
-        algebra_ok = all(s["holds"] for l in r["lemmas"] for s in l["algebra"])
+        algebra_ok = (all(s["holds"] for l in r["lemmas"] for s in l["algebra"])
+                      and all(s["holds"] for s in r["optimisation_algebra"]))
         if not (r["matches_published"] and r["unique_minimum"] and algebra_ok):
             t.ok = False
             t.notes.append(f"{r['algorithm']} {r['regime']}: symbolic derivation failed "

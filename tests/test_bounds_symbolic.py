@@ -138,3 +138,22 @@ def test_derive_all_interface():
         assert {"algorithm", "regime", "expression", "alpha_star", "value", "published",
                 "lemmas"} <= set(rec)
         assert rec["lemmas"] == [l.name for l in d.lemmas]
+
+
+@pytest.mark.parametrize("alg, regime", PAIRS)
+def test_global_minimum_by_division(alg, regime):
+    steps = derive(alg, regime).optimisation_steps()
+    assert len(steps) == 2 and all(s.holds for s in steps), steps
+
+
+def test_global_minimum_steps_fail_at_a_wrong_point():
+    from bounds.derive import global_minimum_steps
+    R = derive("gba", "large").expression
+    steps = global_minimum_steps(R, sp.Integer(2), R.subs(a, 2))     # 2 is not the minimiser
+    assert not all(s.holds for s in steps)
+
+
+def test_interval_fallback_encloses_irrational_constants():
+    s = A.nonnegative("(a - sqrt 13)^2 >= 0", (a - sp.sqrt(13))**2 + sp.Rational(1, 100),
+                      pieces=300)
+    assert s.holds and "interval" in s.method

@@ -83,6 +83,9 @@ def tables(records: list[dict]) -> list[Table]:
                   _fmt_algebra(l["algebra"]), _fmt_emp(l["empirical"]))
             for f in (l["empirical"] or {}).get("refuted_files", []):
                 t.notes.append(f"{l['name']}: violating instance saved to {f}")
+        t.add("global minimum (no calculus)", r["value"], "proved symbolically (sympy)",
+              "proved" if all(s["holds"] for s in r["optimisation_algebra"]) else "FAILED",
+              _fmt_algebra(r["optimisation_algebra"]), "-")
         if r["lemmas_excluding_alpha_star"]:
             t.notes.append(f"alpha* lies outside the range of {r['lemmas_excluding_alpha_star']}")
         p = r["empirical_params"]
