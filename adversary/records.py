@@ -24,6 +24,19 @@ from .evaluate import (CERTIFIED, REFERENCES, bound_value, evaluate, exact_solve
 KIND = "kvsched-adversary-result"
 
 
+def algorithm_source_digest(alg: str) -> str | None:
+    """SHA-1 of the source file of the registered algorithm ``alg``: a replay mismatch can
+    then say whether the algorithm's code changed since the result was saved."""
+    import hashlib
+    import inspect
+    from kvsched.algorithms import REGISTRY
+    try:
+        path = inspect.getsourcefile(REGISTRY[alg].func)
+        return hashlib.sha1(Path(path).read_bytes()).hexdigest()
+    except (KeyError, OSError, TypeError):
+        return None
+
+
 def make_record(ev: dict[str, Any], *, regime: str, alpha: float | None, seed: int,
                 params: dict[str, Any], evaluation: int, family: str | None) -> dict[str, Any]:
     """The saved form of an evaluation found by a search."""
@@ -34,6 +47,7 @@ def make_record(ev: dict[str, Any], *, regime: str, alpha: float | None, seed: i
         "regime": regime,
         "alpha": alpha,
         "alg_params": ev["alg_params"],
+        "alg_source_sha1": algorithm_source_digest(alg),
         "instance": ev["instance"],
         "n": ev["n"],
         "large_memory_ratio": ev["large_memory_ratio"],
@@ -149,7 +163,14 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
     out.add("algorithm re-run gives the saved cost", ev["alg_objective"] == rec["alg_objective"],
             f"{ev['alg_objective']} (saved {rec['alg_objective']})")
     same = schedule_of(ev["alg_schedule"]) == schedule_of(rec["alg_schedule"])
-    out.add("algorithm re-run gives the saved schedule", same, "" if same else "attempts differ")
+    detail = ""
+    if not same or ev["alg_objective"] != rec["alg_objective"]:
+        now = algorithm_source_digest(rec["algorithm"])
+        saved = rec.get("alg_source_sha1")
+        detail = ("attempts differ; the algorithm's source file "
+                  + ("is unchanged" if now == saved else
+                     f"changed since the result was saved ({str(saved)[:10]} -> {str(now)[:10]})"))
+    out.add("algorithm re-run gives the saved schedule", same, detail)
     if saved_ref["optimal"]:
         if ev["ref_optimal"]:
             out.add("re-solved optimum equals the saved optimum",
