@@ -1,8 +1,10 @@
-"""The evidence table of docs/analysis.md, generated from ledger records (never typed).
+"""The tables of docs/analysis.md, generated from ledger records (never typed).
 
 ``update_doc(path, records, command)`` replaces the block between the markers
 ``<!-- evidence:begin -->`` and ``<!-- evidence:end -->`` with a Markdown table of every
-lemma's status and empirical result, and the command that produced it.
+lemma's status and empirical result and the command that produced it, and (if present)
+the block between ``<!-- derived:begin -->`` and ``<!-- derived:end -->`` with the derived
+ratios, exact minimisers and minima beside the published constants.
 """
 from __future__ import annotations
 
@@ -12,6 +14,25 @@ from pathlib import Path
 from kvsched.errors import InputFormatError
 
 BEGIN, END = "<!-- evidence:begin -->", "<!-- evidence:end -->"
+DBEGIN, DEND = "<!-- derived:begin -->", "<!-- derived:end -->"
+
+
+def derived_table(records: list[dict]) -> str:
+    """The symbolic results: ratio, exact minimiser and minimum, published value."""
+    lines = ["| algorithm | regime | R(alpha) = product of lemma constants | alpha* | "
+             "exact minimum | float | published | published - exact |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        lines.append(f"| {r['algorithm'].upper()} | {r['regime']} | `{r['expression']}` | "
+                     f"`{r['alpha_star']}` | `{r['value']}` | {r['value_float']:.6g} | "
+                     f"{r['published']:g} | {r['published'] - r['value_float']:.4g} |")
+    return "\n".join(lines)
+
+
+def _replace(text: str, begin: str, end: str, body: str) -> str:
+    block = f"{begin}\n{body}\n{end}"
+    return re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, text,
+                  flags=re.S)
 
 
 def _slack(x) -> str:
@@ -52,9 +73,9 @@ def update_doc(path: str | Path, records: list[dict], command: str) -> Path:
         raise InputFormatError(f"cannot read: {e.strerror}", str(path)) from None
     if BEGIN not in text or END not in text:
         raise InputFormatError(f"no {BEGIN} ... {END} block to update", str(path))
-    block = f"{BEGIN}\n{evidence_table(records, command)}\n{END}"
-    new = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text,
-                 flags=re.S)
+    new = _replace(text, BEGIN, END, evidence_table(records, command))
+    if DBEGIN in new and DEND in new:
+        new = _replace(new, DBEGIN, DEND, derived_table(records))
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(new)
     tmp.replace(path)                   # atomic on POSIX: readers see old or new

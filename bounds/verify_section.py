@@ -41,6 +41,11 @@ def section(seed: int, quick: bool) -> Table:
             t.notes.append(f"{r['algorithm']} {r['regime']}: symbolic derivation failed "
                            f"(rounds up: {r['matches_published']}, unique minimum: "
                            f"{r['unique_minimum']}, algebra: {algebra_ok})")
+        finite = [l["name"] for l in r["lemmas"] if l["asymptotic"] and l["empirical"]
+                  and l["empirical"]["violations"]]
+        if finite:
+            t.notes.append(f"{r['algorithm']} {r['regime']}: violated at finite size "
+                           f"(asymptotic, so not refuted): {', '.join(finite)}")
         refuted = [l["name"] for l in r["lemmas"] if l["status"] == "refuted"]
         if refuted:
             t.notes.append(f"{r['algorithm']} {r['regime']}: refuted on these instances: "
