@@ -51,9 +51,8 @@ def geometric_classes(alpha: float, M: int, K: int) -> Instance:
     """For each budget ``tau_k`` (k < K) of GBA(alpha): ``2M/(tau_k+1)`` jobs with ``s = 0``,
     ``o = tau_k`` (class area ~ ``M tau_k``): every round is full and its jobs are as long
     as its budget, the hardest case for a round length bound ``c(alpha) tau_k``."""
-    from kvsched.algorithms.pipeline import geometric_budgets
     o: list[int] = []
-    for t in geometric_budgets(alpha, K):
+    for t in budget_rule(alpha, K):
         o += [t] * int(2 * M // (t + 1))
     return Instance(s=[0] * len(o), o=o, M=M, name=f"classes-a{alpha:g}-M{M}-K{K}")
 
@@ -180,12 +179,24 @@ def best_feasible(inst: Instance):
     return best
 
 
-def _budgets(alpha: float, count: int, recorded: dict[int, int]) -> np.ndarray:
+def budget_rule(alpha: float, count: int) -> list[int]:
+    """``tau_0 .. tau_{count-1}`` of GBA/GSA: the implementation's rule
+    (``kvsched.algorithms.pipeline.geometric_budgets``), or the same rule written out
+    (``tau_k = max(tau_{k-1} + 1, ceil(alpha^k))``) if that module is absent; every run
+    checks its recorded budgets against it."""
     try:
         from kvsched.algorithms.pipeline import geometric_budgets
-        taus = geometric_budgets(alpha, count)
-    except ImportError:                      # fall back on the recorded budgets
-        taus = [recorded.get(k, math.ceil(alpha ** k)) for k in range(count)]
+    except ImportError:
+        taus, prev = [], 0
+        for k in range(count):
+            prev = max(prev + 1, math.ceil(alpha ** k * (1 - 1e-12)), 1)
+            taus.append(prev)
+        return taus
+    return geometric_budgets(alpha, count)
+
+
+def _budgets(alpha: float, count: int, recorded: dict[int, int]) -> np.ndarray:
+    taus = budget_rule(alpha, count)
     for k, b in recorded.items():
         if taus[k] != b:
             raise AssertionError(f"round {k}: recorded budget {b} != budget rule {taus[k]}")
@@ -327,8 +338,7 @@ def check_slice(run: Run) -> Outcome:
 def check_rounds(run: Run) -> Outcome:
     """``K_GSA <= min{k : tau_k >= max o} + 1`` (round indices, from the instrumentation)."""
     K = max(r.k for r in run.result.rounds)
-    from kvsched.algorithms.pipeline import geometric_budgets
-    taus = geometric_budgets(run.alpha, K + 2)
+    taus = budget_rule(run.alpha, K + 2)
     omax = int(run.instance.o.max())
     cover = next((k for k, t in enumerate(taus) if t >= omax), len(taus))
     bound = cover + 1
@@ -348,9 +358,8 @@ def check_interval_budgets(run: Run, delta: int, bound: float) -> Outcome:
     """The implementation's integer budgets still give the interval factor:
     ``sum_{k<=m+delta} tau_k / (tau_{m-1}+1) <= alpha^(2+delta)/(alpha-1)`` for all ``m``
     (a job with ``C* in (tau_{m-1}, tau_m]`` has ``C* >= tau_{m-1} + 1``; ``tau_{-1} = 0``)."""
-    from kvsched.algorithms.pipeline import geometric_budgets
     M = run.K + 2 + delta
-    taus = np.asarray(geometric_budgets(run.alpha, M + delta + 1), dtype=np.float64)
+    taus = np.asarray(budget_rule(run.alpha, M + delta + 1), dtype=np.float64)
     cs = np.cumsum(taus)
     prev = np.concatenate([[0.0], taus])[:M + 1]          # tau_{m-1}
     fac = cs[np.arange(M + 1) + delta] / (prev + 1)

@@ -5,17 +5,12 @@ import json
 
 import numpy as np
 import pytest
-import sympy as sp
 
 from bounds import empirical as E
 from bounds.catalogue import lemmas_for
 from bounds.lemmas import ASSUMED, CHECKED, PROVED, REFUTED, final_status
 from kvsched import Instance
 from kvsched.defaults import random_instance
-
-pytestmark = pytest.mark.skipif(not (E.algorithm_available("gba")
-                                     and E.algorithm_available("gsa")),
-                                reason="GBA/GSA not registered")   # never true once landed
 
 SUITE = [("random-small", random_instance(5, 11)), ("random-small", random_instance(6, 12)),
          ("half-memory", E.half_memory(5)), ("large-memory", E.large_memory_instance(20, 3))]
