@@ -7,7 +7,10 @@ a structured family (:mod:`adversary.families`) -- evaluates the batch (in paral
 in order), and updates each walker by the Metropolis rule: accept a candidate of score
 ``x`` over the current ``c`` if ``x >= c``, else with probability ``exp((x - c) / T)``,
 ``T = t0 * cooling^generation`` (strategy ``anneal``; ``T = 0`` for ``restarts``). The score
-is the certified ratio ``ALG/REF`` (:mod:`adversary.evaluate`).
+is the certified ratio ``ALG/REF`` (:mod:`adversary.evaluate`); with the default reference
+``lazy`` only candidates whose ``ALG/LB`` exceeds the best ratio so far are solved exactly
+(no other candidate can be a new best), the rest are scored against the best registered
+algorithm.
 
 Every new best is saved at once as a self-contained result file, then the whole state
 (walkers, best, counters and the numpy bit-generator state) is checkpointed atomically.
@@ -33,7 +36,7 @@ from kvsched.errors import KvschedError
 from kvsched.results import atomic_write_json
 
 from . import families
-from .evaluate import effective_alpha, evaluate, regime_minimiser
+from .evaluate import REFERENCE_CHOICES, effective_alpha, evaluate, regime_minimiser
 from .execution import make_executor
 from .moves import mutate
 from .records import load_record, make_record, save_record
@@ -58,7 +61,7 @@ class SearchConfig:
     o_max: int = 12
     M_max: int | None = None         # None = the regime's default (see Space.for_regime)
     large_threshold: float = 0.25    # regime large: max(s+o)/M <= this
-    reference: str = "auto"          # auto | exact | registered (adversary.evaluate)
+    reference: str = "lazy"          # lazy | auto | exact | registered (adversary.evaluate)
     time_limit: float = 10.0         # per exact solve, seconds
     cross_check_n: int = 5           # confirm proven optima of <= this many jobs by brute force
     t0: float = 0.05                 # initial temperature (ratio units)
@@ -72,6 +75,9 @@ class SearchConfig:
                                f"{', '.join(sorted(REGISTRY))}")
         if self.regime not in ("general", "large"):
             raise KvschedError(f"unknown regime {self.regime!r} (general or large)")
+        if self.reference not in REFERENCE_CHOICES:
+            raise KvschedError(f"unknown reference {self.reference!r}; choose from "
+                               f"{', '.join(REFERENCE_CHOICES)}")
         if self.strategy not in ("anneal", "restarts"):
             raise KvschedError(f"unknown strategy {self.strategy!r} (anneal or restarts)")
         if self.n < 1 or self.walkers < 1 or self.o_max < 1:
@@ -205,7 +211,9 @@ def run_search(cfg: SearchConfig, out: str | Path, *, evals: int | None = None,
             props = _propose(cfg, space, rng, state["walkers"])
             if evals is not None:
                 props = props[: evals - state["evals"]]
-            results = executor.map(evaluate, [p[0].to_dict() for p in props], cfg.eval_config())
+            ecfg = cfg.eval_config()
+            ecfg["certify_above"] = state["best"]["ratio"] if state["best"] else 0.0
+            results = executor.map(evaluate, [p[0].to_dict() for p in props], ecfg)
             T = cfg.t0 * cfg.cooling ** state["generation"] if cfg.strategy == "anneal" else 0.0
             for k, ((inst, how, fresh), ev) in enumerate(zip(props, results)):
                 state["evals"] += 1

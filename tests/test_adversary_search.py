@@ -88,6 +88,19 @@ def test_exact_reference_is_certified():
     assert ev["ref_objective"] <= reg["ref_objective"]
 
 
+def test_lazy_reference_solves_only_candidates_that_could_be_a_new_best(tmp_path):
+    inst = Instance(s=[3, 0, 1, 2], o=[2, 4, 1, 3], M=8).to_dict()
+    base = {"alg": ALG, "reference": "lazy", "time_limit": 30}
+    low = evaluate(inst, {**base, "certify_above": 0.0})
+    high = evaluate(inst, {**base, "certify_above": low["ratio_to_lower_bound"]})
+    assert low["ratio_label"] == CERTIFIED and high["ratio_label"] == CERTIFIED_LB
+    assert high["ratio"] <= low["ratio"] <= low["ratio_to_lower_bound"]
+    res = run_search(cfg(reference="lazy"), tmp_path, evals=48)
+    labels = {load_record(res.run_dir / i["file"])["ratio_label"] for i in res.improvements}
+    assert labels == {CERTIFIED}, "every new best is solved exactly"
+    assert res.certified_evals < res.evals
+
+
 # -- the search ---------------------------------------------------------------------------
 
 def test_same_seed_and_evals_give_the_same_search(tmp_path):

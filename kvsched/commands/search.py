@@ -56,9 +56,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--M-max", type=int, default=None, help="largest memory budget")
     p.add_argument("--large-threshold", type=float, default=0.25,
                    help="regime large: keep max(s+o)/M <= this (default 0.25)")
-    p.add_argument("--reference", choices=["auto", "exact", "registered"], default="auto",
-                   help="denominator: lp.exact (auto when available) or the best "
-                        "registered algorithm")
+    p.add_argument("--reference", choices=["lazy", "auto", "exact", "registered"],
+                   default="lazy",
+                   help="denominator: lazy (default: lp.exact only for candidates whose "
+                        "ALG/LB exceeds the best so far, else the best registered "
+                        "algorithm), exact / auto (lp.exact for every candidate), registered")
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds per exact solve")
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -68,7 +70,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _replay(args: argparse.Namespace) -> int:
     from adversary.records import replay
     rep = replay(args.replay, time_limit=max(args.time_limit, 60.0),
-                 reference=None if args.reference == "auto" else args.reference)
+                 reference=None if args.reference in ("auto", "lazy") else args.reference)
     t = Table(f"Replay of {args.replay}: " + ("confirmed" if rep.ok else "MISMATCH"),
               ["check", "ok", "detail"])
     for what, ok, detail in rep.checks:
@@ -81,7 +83,8 @@ def _replay(args: argparse.Namespace) -> int:
 def _shrink(args: argparse.Namespace) -> int:
     from adversary.shrink import shrink
     from pathlib import Path
-    rec, used = shrink(args.shrink, time_limit=args.time_limit, reference=args.reference)
+    rec, used = shrink(args.shrink, time_limit=args.time_limit,
+                       reference="auto" if args.reference == "lazy" else args.reference)
     out = Path(args.shrink).with_name(Path(args.shrink).stem + "-shrunk.json")
     inst = rec["instance"]
     t = Table(f"Shrunk {args.shrink} ({used} evaluations) -> {out}", ["metric", "value"])
