@@ -9,7 +9,7 @@
 
 ``python bench/bench_search.py best [--budget 600] [--out adversary/results]``
     The best ratio found in a wall-clock budget per algorithm (two workers), regimes
-    general (n <= 6) and large (n <= 8); the results are saved as replayable files under
+    general and large (n <= 8); the results are saved as replayable files under
     ``--out`` and summarised by ``kvsched search --summary``.
 
 Both print a table and write a JSON record (with provenance) next to the results.
@@ -81,7 +81,7 @@ def best(budget: float, out: Path, seed: int) -> tuple[Table, list[dict]]:
                "ALG/LB (estimate)", "max(s+o)/M", "bound (general)", "file"])
     rows = []
     for alg in ALGS:
-        for regime, n in (("general", 6), ("large", 8)):
+        for regime, n in (("general", 8), ("large", 8)):
             cfg = SearchConfig(alg=alg, regime=regime, n=n, seed=seed, walkers=8,
                                time_limit=20)
             res = run_search(cfg, out, budget=budget / 2, workers=2)
