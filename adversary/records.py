@@ -211,7 +211,7 @@ def summary_rows(folder: str | Path) -> list[dict[str, Any]]:
     preferred over certified lower bounds, with the bound and the achieving instance."""
     best: dict[tuple, tuple] = {}
     for p, r in iter_records(folder):
-        if not r.get("consistent", True):
+        if not r.get("consistent", True) or p.name == "best.json":   # a copy; cite the original
             continue
         n = r["provenance"]["params"].get("n", r["n"])
         key = (r["algorithm"], r["regime"], n)

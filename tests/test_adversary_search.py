@@ -261,3 +261,18 @@ def test_shrink_keeps_the_ratio_on_a_smaller_instance(tmp_path):
     size = lambda r: (r["n"], sum(j["s"] + j["o"] for j in r["instance"]["jobs"]) + r["instance"]["M"])  # noqa: E731
     assert size(new) <= size(old) and size(new) != size(old)
     assert replay(best.with_name("best-shrunk.json"), reference="registered").ok
+
+
+def test_update_doc_rewrites_only_between_the_markers(tmp_path, capsys):
+    from adversary.records import END, START
+    run_search(cfg(), tmp_path / "res", evals=16)
+    doc = tmp_path / "docs" / "a.md"
+    doc.parent.mkdir()
+    doc.write_text(f"intro\n{START}\nold table\n{END}\noutro\n")
+    assert cli(["search", "--summary", str(tmp_path / "res"), "--update-doc", str(doc)]) == 0
+    text = doc.read_text()
+    assert text.startswith(f"intro\n{START}\n| algorithm") and text.endswith(f"{END}\noutro\n")
+    assert "old table" not in text and f"| {ALG} | general | 4 |" in text
+    assert "res/" + cfg().run_name() + "/improvement-" in text   # path relative to the repo
+    doc.write_text("no markers")
+    assert cli(["search", "--summary", str(tmp_path / "res"), "--update-doc", str(doc)]) == 2
