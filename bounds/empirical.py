@@ -113,7 +113,7 @@ class Run:
     instance: Instance
     algorithm: str
     alpha: float
-    dilation: float
+    dilation: float | None              # None: the implementation has no such parameter
     result: object                      # kvsched.algorithms.RunResult
     taus: np.ndarray = field(repr=False)        # tau_0 .. tau_K (all k)
     ends: np.ndarray = field(repr=False)        # E_0 .. E_K
@@ -203,10 +203,25 @@ def _budgets(alpha: float, count: int, recorded: dict[int, int]) -> np.ndarray:
     return np.asarray(taus, dtype=np.int64)
 
 
+def accepts(algorithm: str, param: str) -> bool:
+    """Whether the registered scheduler takes the keyword ``param``."""
+    import inspect
+    from kvsched.algorithms import get_algorithm
+    return param in inspect.signature(get_algorithm(algorithm).func).parameters
+
+
 def run_case(family: str, inst: Instance, algorithm: str, alpha: float,
-             dilation: float) -> Run:
+             dilation: float | None) -> Run:
+    """Run ``algorithm`` with ``alpha`` and, if it has a round length bound parameter,
+    ``dilation`` (``Run.dilation`` is ``None`` when the implementation has none: its rounds
+    are then whatever it makes them, and the length lemma tests that)."""
     from kvsched.algorithms import run_algorithm
-    res = run_algorithm(algorithm, inst, alpha=alpha, dilation=dilation)
+    params = {"alpha": alpha}
+    if dilation is not None and accepts(algorithm, "dilation"):
+        params["dilation"] = dilation
+    else:
+        dilation = None
+    res = run_algorithm(algorithm, inst, **params)
     recorded = {r.k: r.budget for r in res.rounds}
     K = max(recorded) if recorded else 0
     taus = _budgets(alpha, K + 1, recorded)
@@ -258,18 +273,16 @@ def _reference_counts(run: Run, taus: np.ndarray) -> tuple[np.ndarray, dict | No
     return best, ref, name
 
 
-def check_count(run: Run, delta: int) -> Outcome:
-    """``N_ALG(E_k) >= N_S(tau_{k-delta})`` for every schedule ``S`` (in particular an
-    optimal one, which is all the framework needs), all ``k <= K``.
+def _count_against(run: Run, times: np.ndarray, taus: np.ndarray, label: str) -> Outcome:
+    """``N_ALG(times[k]) >= N_S(taus[k])`` for every ``k`` and every schedule ``S``.
 
     Decided first against the area-count upper bound (valid for every ``S``: if it holds,
-    the lemma holds on this run). Where that bound is not met: against a proven optimum if
-    one is available (a violation refutes the lemma in the form the framework needs);
+    the claim holds on this run). Where that bound is not met: against a proven optimum if
+    one is available (a violation refutes the claim in the form the framework needs);
     otherwise against the checked schedules of the reference algorithms (a violation
     refutes the 'every schedule S' form; the OPT form stays undecided); if neither beats
     the algorithm the run is inconclusive."""
-    taus = np.concatenate([np.zeros(delta, dtype=np.int64), run.taus])[: run.K + 1]
-    have = run.n_done_by(run.ends)
+    have = run.n_done_by(times)
     ub = _area_count_upper(run.instance, taus)
     slack_ub = (have - ub) / np.maximum(ub, 1)
     if (have >= ub).all():
@@ -286,13 +299,40 @@ def check_count(run: Run, delta: int) -> Outcome:
             k = int(np.argmin(slack_ub))
             return Outcome(float(slack_ub.min()), basis="area-count upper bound",
                            inconclusive=True,
-                           detail=f"k={k}: N_ALG(E_k)={have[k]} < area-count bound {ub[k]}; "
-                                  f"no proven optimum (n={run.instance.n})")
+                           detail=f"k={k}: N_ALG({label}={times[k]})={have[k]} < area-count "
+                                  f"bound {ub[k]}; no proven optimum (n={run.instance.n})")
     slack = (have - need) / np.maximum(need, 1)
     k = int(np.argmin(slack))
     return Outcome(float(slack.min()), violated=bool((have < need).any()), basis=basis,
-                   detail=f"k={k}: N_ALG(E_k={run.ends[k]})={have[k]} vs N_S(tau={taus[k]})"
+                   detail=f"k={k}: N_ALG({label}={times[k]})={have[k]} vs N_S(tau={taus[k]})"
                           f"={need[k]}", reference=ref)
+
+
+def _shifted(taus: np.ndarray, delta: int) -> np.ndarray:
+    """``tau_{k-delta}`` for ``k = 0 .. len-1`` (``tau_{j} = 0`` for ``j < 0``)."""
+    return np.concatenate([np.zeros(delta, dtype=np.int64), taus])[: len(taus)]
+
+
+def check_count(run: Run, delta: int) -> Outcome:
+    """``N_ALG(E_k) >= N_S(tau_{k-delta})`` for every schedule ``S`` (in particular an
+    optimal one), all ``k <= K`` (see :func:`_count_against` for how it is decided)."""
+    return _count_against(run, run.ends, _shifted(run.taus, delta), "E_k")
+
+
+def check_on_time(run: Run, rho: float, delta: int) -> Outcome:
+    """The framework's hypothesis itself: ``N_ALG(rho T_k) >= N_S(tau_{k-delta})`` for all
+    ``k`` until ``rho T_k`` passes the algorithm's makespan (count and length together
+    imply it, but it can hold when the length lemma does not)."""
+    makespan = int(run.completion.max())
+    count = len(run.taus)
+    taus = np.asarray(budget_rule(run.alpha, count), dtype=np.int64)
+    while rho * taus.sum() < makespan:
+        count *= 2
+        taus = np.asarray(budget_rule(run.alpha, count), dtype=np.int64)
+    T = np.cumsum(taus)
+    K = int(np.searchsorted(rho * T, makespan, side="left"))
+    times = np.floor(rho * T[: K + 1] + 1e-9).astype(np.int64)
+    return _count_against(run, times, _shifted(taus[: K + 1], delta), "rho*T_k")
 
 
 def check_length(run: Run, rho: float) -> Outcome:

@@ -50,9 +50,12 @@ def _checker(lemma: Lemma, d: Derivation, rho: float):
         return lambda run: E.check_count(run, 1)
     if name.endswith(("-length-general", "-length-large")):
         return lambda run: E.check_length(run, rho)
+    if "-on-time-" in name:
+        delta = 0 if d.algorithm == "gba" else 1
+        return lambda run: E.check_on_time(run, rho, delta)
     if name == "gsa-waste":
         return E.check_waste
-    if name == "gsa-exposure":
+    if name == "gsa-exposure":          # the token form (lemma gsa-exposure-tokens)
         return E.check_exposure
     if name == "gsa-slice":
         return E.check_slice
@@ -72,6 +75,7 @@ def _empirical(d: Derivation, n_instances: int, seed: int, out_dir: Path | None
         for s in (*summaries.values(), theorem):
             s.note = f"algorithm {d.algorithm!r} not registered"
         return summaries, theorem, p
+    p["dilation_passed"] = E.accepts(d.algorithm, "dilation")
     suite = E.instance_suite(n_instances, seed)
     if d.regime == "large":
         suite = [(f, i) for f, i in suite if i.large_memory_ratio <= E.LARGE_REGIME_MAX_RATIO]
@@ -116,12 +120,15 @@ def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "re
         m = d.minimum
         opt_steps = [st.to_dict() for st in d.optimisation_steps()]
         rec = {**d.to_dict(), "lemmas": lemmas, "status_counts": counts,
+               "factor_lemmas_refuted": [l["name"] for l in lemmas
+                                         if l["role"] == "factor" and l["status"] == "refuted"],
                "optimisation_algebra": opt_steps,
                "second_derivative_at_alpha_star": sp.sstr(m.second_derivative),
                "limit_at_1": sp.sstr(m.limit_at_1), "limit_at_oo": sp.sstr(m.limit_at_oo),
                "critical_points": [sp.sstr(c) for c in m.critical_points],
                "lemmas_excluding_alpha_star": d.lemmas_valid_at_minimiser(),
                "empirical_params": {"alpha": p["alpha"], "dilation": p["dilation"],
+                                    "dilation_passed": p.get("dilation_passed"),
                                     "instances_requested": n_instances, "seed": seed},
                "theorem_check": None if theorem is None else theorem.to_dict()}
         records.append(rec)

@@ -42,7 +42,9 @@ class Lemma:
     steps the lemma's proof uses, each decided by :mod:`bounds.algebra`. ``empirical`` names
     a checker in :data:`bounds.empirical.CHECKS` for lemmas about an algorithm's behaviour.
     ``asymptotic`` lemmas (large-memory regime, ``max(s+o)/M -> 0``) can only be *violated
-    at finite size* by an instance, not refuted by it.
+    at finite size* by an instance, not refuted by it. ``role="supporting"`` marks a lemma
+    that is one route to proving a factor lemma (e.g. count and length together imply
+    on-time); its failure does not break the chain if the factor lemma holds.
     """
 
     name: str
@@ -57,6 +59,7 @@ class Lemma:
     algebra: Callable[[], list[AlgebraStep]] | None = field(default=None, compare=False)
     empirical: str | None = None
     asymptotic: bool = False
+    role: str = "factor"       # "factor": in the chain; "supporting": one way to prove one
 
     def algebra_steps(self) -> list[AlgebraStep]:
         return list(self.algebra()) if self.algebra else []
@@ -71,7 +74,7 @@ class Lemma:
                 "regime": self.regime,
                 "alpha_range": [sp.sstr(self.alpha_range[0]), sp.sstr(self.alpha_range[1])],
                 "reference": self.reference, "empirical_check": self.empirical,
-                "asymptotic": self.asymptotic}
+                "asymptotic": self.asymptotic, "role": self.role}
 
 
 def final_status(lemma: Lemma, algebra_ok: bool, empirical: dict | None) -> str:

@@ -57,7 +57,8 @@ def tables(records: list[dict]) -> list[Table]:
                     "alpha > 1, and the published constants",
                     ["algorithm", "regime", "R(alpha)", "alpha*", "minimum (exact)",
                      "minimum", "published", "published - exact",
-                     "lemmas proved/reduced/assumed/checked/refuted", "theorem (empirical)"])
+                     "lemmas proved/reduced/assumed/checked/refuted", "chain lemmas refuted",
+                     "theorem (empirical)"])
     out = [summary]
     for r in records:
         c = r["status_counts"]
@@ -69,7 +70,8 @@ def tables(records: list[dict]) -> list[Table]:
         summary.add(r["algorithm"], r["regime"], r["expression"], r["alpha_star"], r["value"],
                     r["value_float"], r["published"], r["published"] - r["value_float"],
                     "/".join(str(c[k]) for k in ("proved", "reduced", "assumed", "checked",
-                                                  "refuted")), thm_txt)
+                                                  "refuted")),
+                    ", ".join(r["factor_lemmas_refuted"]) or "none", thm_txt)
         if not (r["matches_published"] and r["unique_minimum"]):
             summary.ok = False
             summary.notes.append(f"{r['algorithm']} {r['regime']}: exact minimum does not "
@@ -77,27 +79,33 @@ def tables(records: list[dict]) -> list[Table]:
         t = Table(f"{r['algorithm'].upper()}, {r['regime']}: lemma chain "
                   f"(alpha* = {r['alpha_star']}, R'' = {r['second_derivative_at_alpha_star']} > 0,"
                   f" R -> {r['limit_at_1']} at 1+ and {r['limit_at_oo']} at oo)",
-                  ["lemma", "constant", "established", "status", "algebra", "empirical"])
+                  ["lemma", "role", "constant", "established", "status", "algebra",
+                   "empirical"])
         for l in r["lemmas"]:
-            t.add(l["name"], l["constant"], l["establishment"], l["status"],
+            t.add(l["name"], l["role"], l["constant"], l["establishment"], l["status"],
                   _fmt_algebra(l["algebra"]), _fmt_emp(l["empirical"]))
             for f in (l["empirical"] or {}).get("refuted_files", []):
                 t.notes.append(f"{l['name']}: violating instance saved to {f}")
-        t.add("global minimum (no calculus)", r["value"], "proved symbolically (sympy)",
+        t.add("global minimum (no calculus)", "optimisation", r["value"],
+              "proved symbolically (sympy)",
               "proved" if all(s["holds"] for s in r["optimisation_algebra"]) else "FAILED",
               _fmt_algebra(r["optimisation_algebra"]), "-")
         if r["lemmas_excluding_alpha_star"]:
             t.notes.append(f"alpha* lies outside the range of {r['lemmas_excluding_alpha_star']}")
         p = r["empirical_params"]
         if thm is not None:
-            t.add("theorem: ALG/OPT <= R(alpha*)", r["value"], "(consequence)",
+            t.add("theorem: ALG/OPT <= R(alpha*)", "consequence", r["value"], "-",
                   ("violated" + (" at finite size (asymptotic bound)"
                                  if r["regime"] == "large" else "")) if thm["violations"]
                   else "holds", "-", _fmt_emp(thm))
             for f in thm.get("refuted_files", []):
                 t.notes.append(f"theorem: violating instance saved to {f}")
             t.notes.append(f"empirical runs: {r['algorithm']} with alpha = {p['alpha']:.6g}, "
-                           f"round length bound dilation = {p['dilation']:.6g}, seed {p['seed']}")
+                           + (f"round length bound dilation = {p['dilation']:.6g}"
+                              if p.get("dilation_passed") else
+                              "no round length bound parameter (the length lemma tests the "
+                              "implementation's own rounds)")
+                           + f", seed {p['seed']}")
         out.append(t)
     summary.notes.append("published constants are rounded up to 2 decimals (an upper bound is "
                          "rounded up): 'published - exact' lies in [0, 0.01)")
