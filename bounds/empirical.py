@@ -30,7 +30,9 @@ from kvsched.instance import Instance
 from kvsched.lower_bounds import best_lower_bound
 from kvsched.results import atomic_write_json, provenance
 
-TRACE = Path("/work/shared/traces/AzureLLMInferenceTrace_conv.csv")
+# the Azure conversation trace, laid next to the repository (as CI does: ../shared/traces)
+TRACE = (Path(__file__).resolve().parent.parent.parent / "shared" / "traces"
+         / "AzureLLMInferenceTrace_conv.csv")
 EXACT_MAX_N = 7                  # exact optimum only for small instances
 LARGE_REGIME_MAX_RATIO = 0.1     # instances used for the large-memory (asymptotic) lemmas
 

@@ -23,7 +23,7 @@ def load_points(path: str | Path) -> list[dict]:
     folder of such files. Each point needs ``algorithm``, ``regime``, ``alpha``, ``ratio``
     and a label (``label`` or ``ratio_label``: certified / estimate)."""
     path = Path(path)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
     points: list[dict] = []
     for f in files:
         try:
