@@ -6,7 +6,8 @@ a lower bound on OPT (an optimal schedule is a feasible LP point of cost OPT). W
 completion-count cuts (tight formulation, :mod:`lp.formulation` item 3) the LP value is
 provably ``>= lb_combined >= lb_area, lb_sum_o``; the plain LP is always ``>= lb_sum_o``
 (each job's fractional starts sum to one, so it contributes ``>= o_i``) but can fall below
-the area bound. The value is rounded up (OPT is an integer) with a ``1e-6`` tolerance.
+``lb_combined``: for ``s = (4, 4, 3)``, ``o = (1, 3, 3)``, ``M = 12`` it is 7.6 < 8
+(tests/test_lp_bounds.py). The value is rounded up (OPT is an integer) with a ``1e-6`` tolerance.
 """
 from __future__ import annotations
 

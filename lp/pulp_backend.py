@@ -23,8 +23,7 @@ class _HiGHSWarm(pulp.HiGHS):
     """``pulp.HiGHS`` that is quiet from the start and passes a warm start."""
 
     def createAndConfigureSolver(self, lp):
-        super().createAndConfigureSolver(lp)
-        lp.solverModel = _configured(lp.solverModel, self)
+        lp.solverModel = _configured(self)     # not super(): its Highs() prints a banner
 
     def callSolver(self, lp):
         import highspy
@@ -38,8 +37,8 @@ class _HiGHSWarm(pulp.HiGHS):
         lp.solverModel.run()
 
 
-def _configured(h, solver: "_HiGHSWarm"):
-    """Replace PuLP's fresh ``Highs`` by a quiet one with the same options."""
+def _configured(solver: "_HiGHSWarm"):
+    """A quiet ``Highs`` with the options PuLP would set (gaps, threads, time limit)."""
     q = new_highs()
     q.setOptionValue("mip_rel_gap", 0.0)
     q.setOptionValue("mip_abs_gap", _ABS_GAP)

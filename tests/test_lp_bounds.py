@@ -35,3 +35,15 @@ def test_bounds_below_opt_on_benchmark_family():
         b = all_bounds(inst)
         assert max(b.values()) <= res.objective
         assert b["lp_tight"] >= b["combined"]
+
+
+def test_plain_lp_can_fall_below_the_combined_bound():
+    """Why only the tight LP is claimed to dominate: the plain LP may spread each job over
+    several starts, averaging away the order statistic ``o_(k)`` of ``lb_combined``; the
+    completion-count cuts of the tight model restore it."""
+    from kvsched import Instance
+    inst = Instance(s=[4, 4, 3], o=[1, 3, 3], M=12)
+    comb = all_lower_bounds(inst)["combined"]
+    assert lp_relaxation(inst, "plain") < comb - 0.1
+    assert lp_relaxation(inst, "tight") >= comb - 1e-6
+    assert brute_solve(inst)[0] >= comb
