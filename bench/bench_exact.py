@@ -10,6 +10,7 @@ Run::
     python bench/bench_exact.py                           # full run (long; background it)
     python bench/bench_exact.py --quick                   # n <= 10, seeds 0..1
     python bench/bench_exact.py --configs highs-tight --push   # largest n within 60 s
+    python bench/bench_exact.py --ablation --sizes 10 --out lp/results/bench_exact_ablation.json
 
 Every configuration solves every instance in the same process, one thread, interleaved
 per instance (so machine load hits all alike). Each run's schedule passed
@@ -35,6 +36,7 @@ from kvsched.loaders import load_json
 from kvsched.results import atomic_write_json, provenance
 from kvsched.tables import Table, render
 from lp.exact import solve
+from lp.formulation import DEFAULT_TRICKS
 
 HERE = Path(__file__).resolve().parent
 INSTANCES = HERE / "instances"
@@ -48,6 +50,16 @@ CONFIGS = {
     "cbc-plain": dict(solver="cbc", formulation="plain", warm_start=False),
     "cbc-tight": dict(solver="cbc", formulation="tight"),
 }
+# Ablation (--ablation): the tight HiGHS run with one speed-up removed at a time.
+ABLATION = {"highs-tight-untuned": dict(solver="highs", formulation="tight", tuned=False),
+            "highs-tight-no-warm-start": dict(solver="highs", formulation="tight",
+                                              warm_start=False)}
+for _trick in DEFAULT_TRICKS:
+    ABLATION[f"highs-tight-no-{_trick}"] = dict(
+        solver="highs", formulation="tight",
+        tricks=tuple(t for t in DEFAULT_TRICKS if t != _trick))
+CONFIGS.update(ABLATION)
+MAIN_CONFIGS = ["highs-plain", "highs-tight", "cbc-plain", "cbc-tight"]
 
 
 def make_instances() -> None:
@@ -145,7 +157,14 @@ def summary(records, configs) -> list[Table]:
         ratio = f"{'>=' if capped else ''}{p / q:.2f}x" if not unsolved else \
             f"{p / q:.2f}x (tight also hit limits: not a bound)"
         s.add(backend, len(both), p, q, ratio)
-    return [t, s]
+    tot = Table("Total seconds per configuration", ["config", "instances", "proven optimal",
+                                                    "total s"])
+    for cfg in configs:
+        runs = [r["runs"][cfg] for r in records if cfg in r["runs"]]
+        if runs:
+            tot.add(cfg, len(runs), sum(x["proven_optimal"] for x in runs),
+                    sum(x["seconds"] for x in runs))
+    return [t, s, tot]
 
 
 def push(args) -> int:
@@ -183,7 +202,9 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="n <= 10, seeds 0..1")
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--seeds", type=int, default=SEEDS)
-    ap.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    ap.add_argument("--configs", nargs="+", default=MAIN_CONFIGS, choices=list(CONFIGS))
+    ap.add_argument("--ablation", action="store_true",
+                    help="highs-plain, highs-tight and highs-tight minus each speed-up")
     ap.add_argument("--time-limit", type=float, default=60.0, help="HiGHS runs (s)")
     ap.add_argument("--cbc-time-limit", type=float, default=60.0, help="CBC runs (s)")
     ap.add_argument("--cbc-max-n", type=int, default=12, help="skip CBC above this n")
@@ -195,6 +216,8 @@ def main(argv=None) -> int:
     if args.make_instances:
         make_instances()
         return 0
+    if args.ablation:
+        args.configs = ["highs-plain", "highs-tight", *ABLATION]
     if args.push:
         return push(args)
     return run(args)
