@@ -64,13 +64,18 @@ def certified_ratio_figure(records: Iterable[Mapping[str, Any]],
             ax.annotate(f"{b:.3g}", (p + 0.36, b), fontsize=7, color="red", va="center")
             drawn = True
         ax.set_xticks(pos, [f"{a:.4g}" for a in alphas])
+        ax.set_xlim(-0.6, len(alphas) - 0.1)
         ax.set_xlabel(r"$\alpha$")
         ax.set_yscale("log")
         ax.set_title(f"{alg.upper()}: certified ALG/OPT (n = {len(data[0]) if data else 0} "
                      f"per alpha)", fontsize=10)
         ax.grid(True, which="both", axis="y", alpha=0.3)
         if drawn:
-            ax.legend(loc="center right", fontsize=8)
+            ax.legend(loc="upper left", fontsize=8)
+    top = max([b for alg in algs for a in {float(r["alpha"]) for r in recs}
+               if (b := bound(alg, a)) is not None] + [max(r["ratio"] for r in recs)]
+              if recs else [10.0])
+    axes[0].set_ylim(0.8, 4 * top)
     axes[0].set_ylabel("certified ratio ALG/OPT (OPT proven optimal)")
     if title:
         fig.suptitle(title)
