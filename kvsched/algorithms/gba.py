@@ -6,15 +6,16 @@ attempt ends. Its candidates are the unfinished jobs with ``o_i <= tau_k``, take
 of smallest area ``a_i = s_i o_i + o_i(o_i+1)/2`` (ties: smaller ``o``, smaller ``s``, lower
 index) while the selected area stays ``<= M * tau_k``. Each is placed in the staggered
 pipeline (:mod:`.pipeline`) with its exact profile, paced so that area enters at rate
-``<= M`` per step, and must end within the round's length bound ``L_k = ceil(dilation *
-tau_k)``; a candidate that cannot is left for a later round. Every attempt runs ``o_i``
-steps: GBA never kills.
+``<= M`` per step. By default a round has no hard length cap (``dilation=None``); with
+``dilation = c`` every attempt must end within ``ceil(c * tau_k)`` steps of the round start
+and a candidate that cannot is left for a later round. Every attempt runs ``o_i`` steps:
+GBA never kills.
 
 Why area order: the unfinished jobs an optimal schedule completes by ``tau_k`` all have
 ``o_i <= tau_k`` and total area ``<= M * tau_k``, so the area-order prefix selected here is
 at least as many jobs (the counting lemma; it holds for the selection, and for the
-completions whenever the length bound does not cut the selection, see
-``extra["skipped_by_length"]``).
+completions whenever a length cap does not cut the selection, see
+``extra["skipped_by_length"]``, always 0 with the default ``dilation=None``).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from .pipeline import Budgets, StaggeredPipeline, round_cap
 
 GBA_ALPHA = 4.0            # minimiser of a^2 (a+2) / (a-1)^2 (SPEC section 4, general)
 GBA_ALPHA_LARGE = 3.0      # minimiser of a^3 / (a-1)^2 (large-memory regime)
-DEFAULT_DILATION = 2.0     # round length bound L_k = ceil(2 tau_k)
+DEFAULT_DILATION = None    # no hard round length cap: the selection alone decides
 
 
 def _check_params(alpha: float, dilation: float | None) -> None:
@@ -67,7 +68,7 @@ def gba(instance: Instance, alpha: float = GBA_ALPHA,
         budget = M * tau
         placed_area = 0
         last_start = 0
-        skipped = 0
+        skipped = delayed = 0
         n_sel = 0
         round_end = 0
         for i in cand.tolist():
@@ -75,10 +76,12 @@ def gba(instance: Instance, alpha: float = GBA_ALPHA,
             if placed_area + ai > budget:
                 break                      # later candidates have area >= a_i: none fits
             si, oi = int(s[i]), int(o[i])
-            t = pipe.earliest_fit(si, oi, max(last_start, placed_area // M))
+            t_min = max(last_start, placed_area // M)
+            t = pipe.earliest_fit(si, oi, t_min)
             if t is None:
                 skipped += 1
                 continue
+            delayed += t > t_min
             pipe.reserve(t, si, oi)
             placed_area += ai
             last_start = t
@@ -94,9 +97,10 @@ def gba(instance: Instance, alpha: float = GBA_ALPHA,
             peak_memory=None, wasted_tokens=0,
             extra={"candidates": int(cand.size), "selected": n_sel,
                    "selected_area": placed_area, "area_budget": budget,
-                   "length_bound": cap, "length": round_end,
-                   "skipped_by_length": skipped, "killed": 0,
-                   "planned_peak": pipe.peak}))
+                   "length_cap": cap, "length": round_end,
+                   "pace_bound": -(-placed_area // M) + tau,
+                   "skipped_by_length": skipped, "delayed_starts": delayed,
+                   "killed": 0, "planned_peak": pipe.peak}))
         R += round_end
         k += 1
     schedule = Schedule(np.asarray(jobs, dtype=np.int64), np.asarray(starts, dtype=np.int64),

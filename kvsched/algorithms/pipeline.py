@@ -82,6 +82,10 @@ class StaggeredPipeline:
             self._ensure(last + length + 1)
         else:
             last = self.cap - length
+        if t > last:
+            return None
+        if t >= self.planned_end:
+            return t
         P = self.P
         ramp = self._ramp(length)
         for _ in range(_JUMPS):
@@ -89,10 +93,11 @@ class StaggeredPipeline:
                 return None
             if t >= self.planned_end:
                 return t
-            bad = np.flatnonzero(P[t:t + length] + ramp > limit)
-            if bad.size == 0:
+            bad = P[t:t + length] + ramp > limit
+            first = int(bad.argmax())
+            if not bad[first]:
                 return t
-            u = t + int(bad[0])
+            u = t + first
             # any start t' <= u must satisfy P[u] + (u - t' + 1) <= M - s
             t = min(int(P[u]) + u + 1 - limit, u + 1)
         chunk = max(4 * length, 256)
