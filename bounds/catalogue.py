@@ -29,8 +29,9 @@ _t = sp.Symbol("t", positive=True)      # alpha = 1 + t
 
 HSSW = ("L. A. Hall, A. S. Schulz, D. B. Shmoys, J. Wein, Scheduling to minimize average "
         "completion time: off-line and on-line approximation algorithms, Math. Oper. Res. "
-        "22(3):513-544, 1997 (geometric intervals, 'Greedy-Interval' framework, Thm. 3.x: "
-        "a rho-dual for 'most jobs by deadline' gives a 4 rho approximation at alpha = 2)")
+        "22(3):513-544, 1997 (geometric intervals, the 'Greedy-Interval' framework: a dual "
+        "rho-approximation for 'most weight by a deadline' gives a 4 rho approximation "
+        "with doubling intervals, alpha = 2)")
 
 
 def _positive_for_alpha_gt_1(expr: sp.Expr) -> bool:
@@ -49,13 +50,11 @@ def interval_factor(delta: int) -> sp.Expr:
 
     The quotient is written in ``u = alpha^m`` as ``Q(u) = alpha (alpha^(1+delta) u - 1) /
     ((alpha-1) u)``; ``Q`` increases in ``u`` so the sup is the limit ``u -> oo``."""
-    S = geometric_partial_sum(_m + delta)
-    Q = sp.expand_power_exp(sp.expand(S / alpha ** (_m - 1))).subs(alpha ** _m, _u)
-    Q = sp.simplify(Q)
-    return sp.factor(sp.limit(Q, _u, sp.oo))
+    return sp.factor(sp.limit(_interval_quotient(delta), _u, sp.oo))
 
 
 def _interval_quotient(delta: int) -> sp.Expr:
+    """``sum_{k<=m+delta} alpha^k / alpha^(m-1)`` written in ``u = alpha^m``."""
     S = geometric_partial_sum(_m + delta)
     return sp.simplify(sp.expand_power_exp(sp.expand(S / alpha ** (_m - 1))).subs(alpha ** _m, _u))
 
