@@ -50,6 +50,10 @@ def _checker(lemma: Lemma, d: Derivation, rho: float):
         return lambda run: E.check_count(run, 1)
     if name.endswith(("-length-general", "-length-large")):
         return lambda run: E.check_length(run, rho)
+    if "-probe-" in name:
+        delta = 0 if d.algorithm == "gba" else 1
+        probe_rho = float(dilation(d.regime).subs(alpha, a)) if d.algorithm == "gsa" else 1.0
+        return lambda run: E.check_on_time(run, probe_rho, delta)
     if "-on-time-" in name:
         delta = 0 if d.algorithm == "gba" else 1
         return lambda run: E.check_on_time(run, rho, delta)
@@ -113,7 +117,8 @@ def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "re
             algebra_ok = all(s.holds for s in steps)
             emp = summaries[l.name].to_dict() if l.name in summaries else None
             status = final_status(l, algebra_ok, emp)
-            counts[status] += 1
+            if l.role != "probe":               # probes are not part of any proof
+                counts[status] += 1
             lemmas.append({**l.to_dict(), "status": status,
                            "algebra": [s.to_dict() for s in steps],
                            "empirical": emp})

@@ -59,7 +59,8 @@ class Lemma:
     algebra: Callable[[], list[AlgebraStep]] | None = field(default=None, compare=False)
     empirical: str | None = None
     asymptotic: bool = False
-    role: str = "factor"       # "factor": in the chain; "supporting": one way to prove one
+    role: str = "factor"       # "factor": in the chain; "supporting": one way to prove one;
+    #                            "probe": a stronger claim, to see whether a factor is needed
 
     def algebra_steps(self) -> list[AlgebraStep]:
         return list(self.algebra()) if self.algebra else []
