@@ -126,3 +126,13 @@ def test_slice_and_rounds_checks():
     out = E.check_rounds(run)
     assert not out.violated and out.slack == pytest.approx((4 - 3) / 4)
     assert run.result.report.wasted_tokens == 1 + 2 + 4
+
+
+def test_probes_not_counted_and_roles_consistent():
+    from bounds.ledger import ledger
+    for r in ledger(0):
+        roles = [l["role"] for l in r["lemmas"]]
+        assert set(roles) <= {"factor", "supporting", "probe"}
+        assert sum(r["status_counts"].values()) == sum(x != "probe" for x in roles)
+        # only factor lemmas carry constants other than 1
+        assert all(l["constant"] == "1" for l in r["lemmas"] if l["role"] != "factor")
