@@ -104,10 +104,13 @@ def trace_summary_figure(rows: Sequence[Mapping[str, Any]], title: str = ""):
         ax.set_title(label, fontsize=10)
         if log:
             ax.set_yscale("symlog", linthresh=1)
+            top = max([float(r[key]) for r in rows] + [1.0])
+            ax.set_ylim(0, top * 3)
         else:
             ax.axhline(1.0, color="k", lw=0.8, ls=":")
         ax.grid(True, axis="y", alpha=0.3)
-    axes[0].legend(fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", fontsize=8)
     if title:
         fig.suptitle(title)
     return fig
