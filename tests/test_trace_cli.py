@@ -65,6 +65,9 @@ def test_trace_json_agrees_with_run_algorithm(trace_path, capsys):
         assert row["ratio_to_lower_bound"] >= 1
     objectives = {r["algorithm"]: r["objective"] for r in out["rows"]}
     assert out["winner"] == min(objectives, key=objectives.get)
+    assert out["winner_non_clairvoyant"] == "fcfs"
+    assert out["winner_clairvoyant"] == min(("mcsf", "sorted_f", "sequential_spt"),
+                                            key=objectives.get)
     assert min(r["ratio_to_best"] for r in out["rows"]) == 1
     assert sum(r["winner"] for r in out["rows"]) == 1
 

@@ -119,6 +119,17 @@ def compare(instance, names: list[str], alpha: float | None = None, progress: bo
     return rows, results
 
 
+def group_winners(rows: list[dict]) -> dict[str, list[dict]]:
+    """Checked rows by kind (``clairvoyant`` / ``non-clairvoyant``), best objective first."""
+    out = {}
+    for kind, flag in (("non-clairvoyant", False), ("clairvoyant", True)):
+        rows_k = sorted((r for r in rows if r["clairvoyant"] is flag),
+                        key=lambda r: r["objective"])
+        if rows_k:
+            out[kind] = rows_k
+    return out
+
+
 def main(args: argparse.Namespace) -> int:
     names = parse_algorithms(args.algs)
     if args.alpha is not None and not args.alpha > 1:
@@ -152,6 +163,11 @@ def main(args: argparse.Namespace) -> int:
         margin = (f"; next best {runner[0]['algorithm']} is "
                   f"{100 * (runner[0]['ratio_to_best'] - 1):.2f}% higher" if runner else "")
         t.notes.append(f"winner (smallest checked objective): {best['algorithm']}{margin}")
+        for kind, rows_k in group_winners(ok_rows).items():
+            t.notes.append(f"best {kind}: {rows_k[0]['algorithm']}" + (
+                f"; next best {rows_k[1]['algorithm']} is "
+                f"{100 * (rows_k[1]['objective'] / rows_k[0]['objective'] - 1):.2f}% higher"
+                if len(rows_k) > 1 else ""))
     t.notes.append("ratio_to_lower_bound is an estimate (upper estimate of ALG/OPT); "
                    "ratio_to_best is certified (denominator is a checked schedule)")
     if args.alpha is not None:
@@ -170,6 +186,8 @@ def main(args: argparse.Namespace) -> int:
         "ratio_labels": {"ratio_to_lower_bound": "estimate", "ratio_to_best": "certified"},
         "checked": True, "rows": rows,
         "winner": best["algorithm"] if best else None,
+        **{f"winner_{kind.replace('-', '_')}": rows_k[0]["algorithm"]
+           for kind, rows_k in group_winners(ok_rows).items()},
         "provenance": provenance(args.seed, {"algs": names, "alpha": args.alpha,
                                              "limit": args.limit, "sample": args.sample,
                                              "memory": args.memory,
