@@ -67,8 +67,10 @@ def _staggered_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
     planned_area = 0                          # worst case; realised for completed attempts
     last_start = 0
 
-    def absorb(events) -> None:
+    def absorb(events) -> bool:
+        """Book the events; True if a completion released planned memory."""
         nonlocal planned_area
+        released = False
         for e in events:
             t0, ln = live.pop(e.job)
             if e.completed:
@@ -77,9 +79,11 @@ def _staggered_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
                 pipe.release(t0, si, ln, e.time - R)
                 d = e.time - e.start         # revealed: the attempt needed only d steps
                 planned_area -= si * (ln - d) + (ln * (ln + 1) - d * (d + 1)) // 2
+                released = released or d < ln
             else:
                 tally.killed += 1
                 tally.wasted += e.time - e.start
+        return released
 
     for job, ln in zip(jobs.tolist(), slices.tolist()):
         si = s[job]
@@ -93,8 +97,8 @@ def _staggered_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
             events = oracle.advance(until=R + t)
             if not events:
                 break                           # the clock is at R + t
-            absorb(events)
-            t = pipe.earliest_fit(si, ln, max(t_min, oracle.now - R))
+            if absorb(events):              # only a release can move the fit earlier
+                t = pipe.earliest_fit(si, ln, max(t_min, oracle.now - R))
         tally.delayed += t > t_min
         pipe.reserve(t, si, ln)
         oracle.start(job, at=R + t, limit=ln)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 _JUMPS = 6          # cheap jump steps tried before the vectorised window-max search
+_NEG = np.iinfo(np.int64).min
 
 
 def sliding_window_max(x: np.ndarray, w: int) -> np.ndarray:
@@ -34,7 +35,7 @@ def sliding_window_max(x: np.ndarray, w: int) -> np.ndarray:
     if w <= 1:
         return x.copy()
     nb = -(-n // w)
-    pad = np.full(nb * w, np.iinfo(np.int64).min, dtype=np.int64)
+    pad = np.full(nb * w, _NEG, dtype=np.int64)
     pad[:n] = x
     blocks = pad.reshape(nb, w)
     pre = np.maximum.accumulate(blocks, axis=1).reshape(-1)
