@@ -60,5 +60,5 @@ def test_notebook_executes(path: Path):
         pytest.fail(f"{path.name} failed:\n{e}")
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, errors
-    assert any(o.output_type == "display_data" and "image/png" in o.data
+    assert any(o.output_type in ("display_data", "execute_result") and "image/png" in o.data
                for c in nb.cells for o in c.get("outputs", [])), f"{path.name} drew no figure"
