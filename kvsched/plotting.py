@@ -65,19 +65,23 @@ def binned_profile(mem: np.ndarray, max_points: int = 4000
 
 
 def plot_schedule(schedule: Schedule, instance: Instance, path: str | Path,
-                  title: str = "", max_jobs: int = 400, max_points: int = 4000) -> Path:
+                  title: str = "", max_jobs: int = 400, max_points: int = 4000,
+                  max_kill_marks: int = 200) -> Path:
     """Memory over time (``M`` drawn) above the attempts as bars, saved as PNG to ``path``
     (see :func:`schedule_figure`); returns ``path``."""
-    return _save(schedule_figure(schedule, instance, title, max_jobs, max_points), path)
+    return _save(schedule_figure(schedule, instance, title, max_jobs, max_points,
+                                 max_kill_marks), path)
 
 
 def schedule_figure(schedule: Schedule, instance: Instance, title: str = "",
-                    max_jobs: int = 400, max_points: int = 4000):
+                    max_jobs: int = 400, max_points: int = 4000, max_kill_marks: int = 200):
     """The figure of :func:`plot_schedule`: axes ``[memory, attempts]``.
 
     Jobs are placed on the y axis in order of their first start. Completed attempts are
-    blue, killed ones red with a black ``x`` at the kill step; beyond ``max_jobs`` jobs
-    only every k-th (by first start) is drawn, with all its attempts.
+    blue, killed ones red with a black ``x`` at the kill step (the marks are left out
+    when more than ``max_kill_marks`` kills are drawn, where they would hide the bars);
+    beyond ``max_jobs`` jobs only every k-th (by first start) is drawn, with all its
+    attempts.
     """
     from matplotlib.collections import LineCollection
 
@@ -117,9 +121,9 @@ def schedule_figure(schedule: Schedule, instance: Instance, title: str = "",
         ax_bar.add_collection(LineCollection(segs.astype(float), colors=colour,
                                              linewidths=lw, label=label))
     km = shown & killed
-    if km.any():
+    if 0 < km.sum() <= max_kill_marks:
         ax_bar.scatter(start[km] + steps[km], y[km], marker="x", s=25, color="k",
-                       zorder=3)
+                       zorder=3, label="kill")
     ax_bar.set_xlim(0, max(1, len(mem)))
     ax_bar.set_ylim(-1, max(1, int(y[shown].max()) + 1) if shown.any() else 1)
     ax_bar.invert_yaxis()

@@ -72,3 +72,11 @@ def test_memory_profiles_overlay(tmp_path):
         assert y.max() <= 1
     out = plot_memory_profiles({r.algorithm: r for r in results}, inst, tmp_path / "m.png")
     assert out.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_kill_marks_are_left_out_when_too_many():
+    inst = Instance(s=[0, 0], o=[4, 4], M=6)
+    res = run_algorithm("fcfs", inst)
+    ax_bar = schedule_figure(res.schedule, inst, max_kill_marks=0).axes[1]
+    assert len(_segments(ax_bar)["killed"]) == 1
+    assert not any(c.get_label() == "kill" for c in ax_bar.collections)
