@@ -59,7 +59,7 @@ def certified_ratio_figure(records: Iterable[Mapping[str, Any]],
             b = bound(alg, a)
             if b is None:
                 continue
-            ax.hlines(b, p - 0.35, p + 0.35, color="red", lw=2.5,
+            ax.hlines(b, p - 0.35, p + 0.35, color="red", lw=2.5, gid="bound",
                       label=None if drawn else "derived bound R(alpha), general")
             ax.annotate(f"{b:.3g}", (p + 0.36, b), fontsize=7, color="red", va="center")
             drawn = True

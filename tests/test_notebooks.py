@@ -62,3 +62,34 @@ def test_notebook_executes(path: Path):
     assert not errors, errors
     assert any(o.output_type in ("display_data", "execute_result") and "image/png" in o.data
                for c in nb.cells for o in c.get("outputs", [])), f"{path.name} drew no figure"
+
+
+def test_certified_ratio_figure_draws_bound_only_where_claimed():
+    from kvsched.figures import certified_ratio_figure
+
+    recs = [{"algorithm": alg, "alpha": a, "ratio": 1.0 + k / 10}
+            for alg in ("gsa", "gba") for a in (2.0, 3.0) for k in range(3)]
+    claimed = {("gsa", 2.0): 64.0, ("gba", 2.0): 16.0, ("gba", 3.0): 11.25}
+    fig = certified_ratio_figure(recs, lambda alg, a: claimed.get((alg, a)))
+    gsa_ax, gba_ax = fig.axes
+    heights = [sorted(float(y) for c in ax.collections if c.get_gid() == "bound"
+                      for seg in c.get_segments() for y in {seg[0][1]})
+               for ax in (gsa_ax, gba_ax)]
+    assert heights == [[64.0], [11.25, 16.0]]
+    # every ratio is drawn as a point: 3 per alpha per algorithm
+    points = [sum(len(c.get_offsets()) for c in ax.collections if c.get_gid() != "bound")
+              for ax in (gsa_ax, gba_ax)]
+    assert points == [6, 6]
+
+
+def test_trace_summary_figure_bars_follow_rows():
+    from kvsched.figures import trace_summary_figure
+
+    rows = [{"M": M, "algorithm": a, "ratio_to_lower_bound": 1 + i + M / 1000,
+             "restarts": 10 * i, "wasted_tokens": 100 * i}
+            for M in (16, 32) for i, a in enumerate(("gba", "gsa"))]
+    fig = trace_summary_figure(rows)
+    ratio_ax = fig.axes[0]
+    bars = sorted(round(p.get_height(), 6) for p in ratio_ax.patches)
+    assert bars == sorted(round(r["ratio_to_lower_bound"], 6) for r in rows)
+    assert "estimate" in ratio_ax.get_title()
