@@ -27,6 +27,7 @@ import numpy as np
 
 _JUMPS = 6          # cheap jump steps tried before the vectorised window-max search
 _NEG = np.iinfo(np.int64).min
+_SHORT = 24         # windows up to this length are scanned in plain Python
 
 
 def sliding_window_max(x: np.ndarray, w: int) -> np.ndarray:
@@ -88,6 +89,20 @@ class StaggeredPipeline:
         if t >= self.planned_end:
             return t
         P = self.P
+        if length <= _SHORT:
+            # the same jump search in plain Python: cheaper than numpy for short windows
+            for _ in range(8 * _JUMPS):
+                if t > last:
+                    return None
+                if t >= self.planned_end:
+                    return t
+                for x, p in enumerate(P[t:t + length].tolist(), start=1):
+                    if p + x > limit:
+                        u = t + x - 1
+                        t = min(p + u + 1 - limit, u + 1)
+                        break
+                else:
+                    return t
         ramp = self._ramp(length)
         for _ in range(_JUMPS):
             if t > last:
