@@ -78,7 +78,8 @@ def rate(evals: int, seed: int) -> tuple[Table, list[dict]]:
 def best(budget: float, out: Path, seed: int) -> tuple[Table, list[dict]]:
     t = Table(f"Best ratio found in {budget:g} s per algorithm (2 workers)",
               ["algorithm", "regime", "n <=", "evaluations", "best ratio", "label",
-               "ALG/LB (estimate)", "max(s+o)/M", "bound (general)", "file"])
+               "ALG/LB (estimate)", "max(s+o)/M", "bound (general)", "bound (regime)",
+               "file"])
     rows = []
     for alg in ALGS:
         for regime, n in (("general", 8), ("large", 8)):
@@ -88,9 +89,11 @@ def best(budget: float, out: Path, seed: int) -> tuple[Table, list[dict]]:
             b = res.best
             t.add(alg, regime, n, res.evals, b["ratio"], b["ratio_label"],
                   b["ratio_to_lower_bound"], b["large_memory_ratio"], b["bound"]["general"],
-                  str(res.run_dir / "best.json"))
+                  b["bound"]["regime"], str(res.run_dir / "best.json"))
             rows.append({"algorithm": alg, "regime": regime, "n": n, "evals": res.evals,
                          "ratio": b["ratio"], "label": b["ratio_label"],
+                         "bound_general": b["bound"]["general"],
+                         "bound_regime": b["bound"]["regime"],
                          "file": str(res.run_dir / "best.json")})
     t.notes.append(f"each algorithm gets {budget:g} s split over its two regimes; "
                    f"seed {seed}; resumes from the checkpoints under {out}")
