@@ -277,3 +277,17 @@ def test_earliest_fit_is_earliest_and_fits(data, M):
         if t is not None:
             pipe.reserve(t, s, length)
             assert pipe.P.max() <= M
+
+
+def test_gba_round_can_exceed_twice_its_budget():
+    """The counterexample of docs/algorithms.md (G6'): a GBA round longer than 2 tau_k,
+    so a dilation c(4) = 2 does not hold for this packing on every instance."""
+    jobs = [(0, 6), (0, 26), (25, 1), (0, 25), (15, 11), (22, 4), (0, 1), (0, 23), (15, 11),
+            (0, 20), (4, 22), (0, 13), (0, 3), (9, 17), (0, 18), (0, 8), (0, 16), (0, 20),
+            (3, 23), (17, 9), (12, 14), (16, 10)]
+    inst = Instance(s=[a for a, _ in jobs], o=[b for _, b in jobs], M=26)
+    res = run_algorithm("gba", inst, alpha=8.0)
+    r = res.rounds[1]
+    assert (r.k, r.budget, r.end - r.start) == (1, 8, 19)
+    assert r.end - r.start > 2 * r.budget and r.extra["delayed_starts"] > 0
+    assert_gba_invariants(res, inst)
