@@ -58,6 +58,8 @@ for _trick in DEFAULT_TRICKS:
     ABLATION[f"highs-tight-no-{_trick}"] = dict(
         solver="highs", formulation="tight",
         tricks=tuple(t for t in DEFAULT_TRICKS if t != _trick))
+ABLATION["highs-tight-with-count_cuts"] = dict(solver="highs", formulation="tight",
+                                               tricks=(*DEFAULT_TRICKS, "count_cuts"))
 CONFIGS.update(ABLATION)
 MAIN_CONFIGS = ["highs-plain", "highs-tight", "cbc-plain", "cbc-tight"]
 

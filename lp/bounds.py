@@ -24,7 +24,8 @@ def lp_relaxation(inst: Instance, formulation: str = "tight",
                   upper_bound: int | None = None) -> float:
     """Value of the LP relaxation (not rounded). For ``"tight"`` the horizon and cutoff
     use ``upper_bound`` when given (it must be the cost of a feasible schedule)."""
-    return solve_relaxation(F.build(inst, formulation, upper_bound=upper_bound))
+    return solve_relaxation(F.build(inst, formulation, upper_bound=upper_bound,
+                                    tricks=F.LP_BOUND_TRICKS))
 
 
 def all_bounds(inst: Instance, lp: bool = True) -> dict[str, int]:

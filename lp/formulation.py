@@ -34,7 +34,8 @@ are relabelled in start order, since relabelling changes neither cost nor memory
    ``sum_{c, t <= T - o_c} y[c,t] <= K(T)`` for every ``T`` with ``K(T) < n``.
    With these rows the LP value is ``>= lb_combined``: writing ``p_i(T)`` for the LP's
    fractional "``C_i <= T``", ``sum_i E[C_i] = sum_{T>=0} (n - sum_i p_i(T))
-   >= sum_T (n - K(T)) = sum_k max(ceil(A_k/M), o_(k))``.
+   >= sum_T (n - K(T)) = sum_k max(ceil(A_k/M), o_(k))``. (Used for the LP bound of
+   :mod:`lp.bounds`; left out of the default integer program, see ``DEFAULT_TRICKS``.)
 4. *Objective cutoff* (optional): ``sum (t + o_c) y[c,t] <= UB`` (every optimal schedule
    satisfies it).
 
@@ -152,7 +153,12 @@ def completion_count_cuts(inst: Instance, horizon: int) -> list[tuple[int, int]]
 
 
 TRICKS = ("horizon", "aggregate", "count_cuts", "cutoff")
-DEFAULT_TRICKS = ("horizon", "aggregate", "count_cuts")
+# The integer program's default: the count cuts strengthen the LP (they make it dominate
+# lb_combined, so lp.bounds uses them) but slowed HiGHS's branch and bound on every one of
+# the 10 benchmark instances n = 8, 12 (lp/results/bench_exact_ablation.log), so the MIP
+# leaves them out.
+DEFAULT_TRICKS = ("horizon", "aggregate")
+LP_BOUND_TRICKS = ("horizon", "aggregate", "count_cuts")
 
 
 def build(inst: Instance, kind: str = "tight", upper_bound: int | None = None,

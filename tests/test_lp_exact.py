@@ -88,8 +88,8 @@ def test_direct_highs_and_pulp_model_are_the_same_model():
     for seed in range(3):
         inst = random_instance(6, seed)
         ub = earliest_fit(inst, np.argsort(inst.o)).end.sum()
-        for kind in ("plain", "tight"):
-            f = F.build(inst, kind, upper_bound=int(ub))
+        for kind, tricks in (("plain", None), ("tight", None), ("tight", F.TRICKS)):
+            f = F.build(inst, kind, upper_bound=int(ub), tricks=tricks)
             prob, _ = F.to_pulp(f)
             prob.solve(pulp.HiGHS(mip=False, msg=False))
             assert abs(pulp.value(prob.objective) - solve_relaxation(f)) < 1e-6
