@@ -1,9 +1,9 @@
 """Greedy shrinking of a found instance to a smaller witness of the same ratio.
 
-Starting from a saved result with ratio ``r``, repeatedly try the simplifications
+Starting from a saved result, re-evaluated (ratio ``r``), repeatedly try the simplifications
 remove a job, ``o_i -> o_i - 1``, ``s_i -> 0``, ``s_i -> s_i - 1``, ``M -> M - 1`` (in that
 order, first success wins) and keep one when the re-evaluated instance is consistent, has a
-ratio ``>= r`` with a label at least as strong, and stays in the regime
+ratio ``>= r`` with a label at least as strong (certified if ``r`` is), and stays in the regime
 (``max(s+o)/M <= max_ratio``). Stops when no simplification succeeds or after
 ``max_evals`` evaluations. Deterministic (no randomness).
 """
@@ -42,8 +42,10 @@ def simplifications(inst: Instance) -> Iterator[Instance]:
             continue
 
 
-def _rank(ev: dict) -> tuple:
-    return (ev["ratio_label"] == CERTIFIED, ev["ratio"])
+def _at_least(ev: dict, target: dict) -> bool:
+    """``ev`` keeps ``target``'s ratio with an equally strong label."""
+    return (ev["ratio"] >= target["ratio"] - 1e-12
+            and (ev["ratio_label"] == CERTIFIED or target["ratio_label"] != CERTIFIED))
 
 
 def shrink(path: str | Path, out: str | Path | None = None, max_evals: int = 400,
@@ -57,7 +59,7 @@ def shrink(path: str | Path, out: str | Path | None = None, max_evals: int = 400
     config = {"alg": rec["algorithm"], "alpha": rec["alpha"], "reference": reference,
               "time_limit": time_limit, "cross_check_n": 6}
     best = evaluate(rec["instance"], config)
-    target = (rec["ratio_label"] == CERTIFIED, rec["ratio"])
+    target = dict(best)       # the saved instance re-evaluated with the current code
     used = 1
     improved = True
     while improved and used < max_evals:
@@ -67,7 +69,7 @@ def shrink(path: str | Path, out: str | Path | None = None, max_evals: int = 400
                 continue
             ev = evaluate(cand.to_dict(), config)
             used += 1
-            if ev["consistent"] and _rank(ev) >= min(target, _rank(best)):
+            if ev["consistent"] and _at_least(ev, target):
                 best, improved = ev, True
                 break
             if used >= max_evals:

@@ -257,6 +257,10 @@ def test_shrink_keeps_the_ratio_on_a_smaller_instance(tmp_path):
     old, new = load_record(best), load_record(best.with_name("best-shrunk.json"))
     assert new == rec and used > 1
     assert new["ratio"] >= old["ratio"] and new["ratio_label"] == old["ratio_label"]
+    # a certified-lower-bound result shrunk against proven optima keeps its ratio
+    rec2, _ = shrink(best, out=tmp_path / "exact-shrunk.json", reference="exact")
+    again = evaluate(old["instance"], {"alg": ALG, "reference": "exact"})
+    assert rec2["ratio_label"] == CERTIFIED and rec2["ratio"] >= again["ratio"] - 1e-12
     size = lambda r: (r["n"], sum(j["s"] + j["o"] for j in r["instance"]["jobs"]) + r["instance"]["M"])  # noqa: E731
     assert size(new) <= size(old) and size(new) != size(old)
     assert replay(best.with_name("best-shrunk.json"), reference="registered").ok
