@@ -209,16 +209,12 @@ def regime_minimiser(alg: str, regime: str) -> float | None:
 
 
 def bound_value(alg: str, regime: str, alpha: float | None) -> float | None:
-    """``bounds.ratio_value(alg, regime, alpha)`` if the bounds module provides it, else
-    ``None`` (the constants are never typed in here)."""
+    """``bounds.ratio_value(alg, regime, alpha)``, or ``None`` for an algorithm the bounds
+    module derives no ratio for (the constants are never typed in here)."""
     if alpha is None:
         return None
+    import bounds
     try:
-        mod = importlib.import_module("bounds")
-        f = getattr(mod, "ratio_value")
-    except (ImportError, AttributeError):
-        return None
-    try:
-        return float(f(alg, regime, alpha))
+        return float(bounds.ratio_value(alg, regime, alpha))
     except Exception:  # noqa: BLE001 -- an algorithm without a bound (baselines)
         return None
