@@ -18,8 +18,7 @@ from kvsched import Instance, check
 from kvsched.errors import InfeasibleScheduleError, InputFormatError
 from kvsched.results import atomic_write_json, provenance
 
-from .evaluate import (CERTIFIED, REFERENCES, bound_value, evaluate, exact_solver_available,
-                       schedule_of)
+from .evaluate import CERTIFIED, REFERENCES, bound_value, evaluate, schedule_of
 
 KIND = "kvsched-adversary-result"
 
@@ -127,8 +126,8 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
     1. rebuild and validate the instance; 2. re-check the saved ALG schedule and the saved
     reference schedule with :func:`kvsched.check` and compare their costs with the saved
     ones; 3. re-run the algorithm with the saved parameters and compare cost and schedule;
-    4. re-solve the reference (``lp.exact`` when available, else the best registered
-    algorithm; a proven optimum of at most 6 jobs is also confirmed by the A* brute force):
+    4. re-solve the reference (``lp.exact`` unless ``reference`` names another provider; a
+    proven optimum of at most 6 jobs is also confirmed by the A* brute force):
     a saved proven optimum must be matched exactly; a saved upper bound must not be below a
     proven optimum; 5. recompute the ratio and its label.
     """
@@ -150,7 +149,7 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
         except InfeasibleScheduleError as e:
             out.add(f"{what} passes the checker", False, str(e))
     config = {"alg": rec["algorithm"], "alpha": rec.get("alpha"),
-              "reference": reference or ("exact" if exact_solver_available() else "registered"),
+              "reference": reference or "exact",
               "time_limit": time_limit, "cross_check_n": 6}
     if config["reference"] not in REFERENCES:
         raise InputFormatError(f"unknown reference {config['reference']!r}", path=str(path))

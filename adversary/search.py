@@ -61,7 +61,7 @@ class SearchConfig:
     o_max: int = 12
     M_max: int | None = None         # None = the regime's default (see Space.for_regime)
     large_threshold: float = 0.25    # regime large: max(s+o)/M <= this
-    reference: str = "lazy"          # lazy | auto | exact | registered (adversary.evaluate)
+    reference: str = "lazy"          # lazy | exact | registered (auto = exact; adversary.evaluate)
     time_limit: float = 10.0         # per exact solve, seconds
     cross_check_n: int = 5           # confirm proven optima of <= this many jobs by brute force
     t0: float = 0.05                 # initial temperature (ratio units)

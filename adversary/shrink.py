@@ -49,7 +49,7 @@ def _at_least(ev: dict, target: dict) -> bool:
 
 
 def shrink(path: str | Path, out: str | Path | None = None, max_evals: int = 400,
-           time_limit: float = 20.0, reference: str = "auto") -> tuple[dict[str, Any], int]:
+           time_limit: float = 20.0, reference: str = "exact") -> tuple[dict[str, Any], int]:
     """Shrink the instance of the result file ``path``; save the smallest witness found as
     a result record at ``out`` (default: ``<path stem>-shrunk.json``). Returns
     ``(record, evaluations used)``."""

@@ -60,7 +60,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    default="lazy",
                    help="denominator: lazy (default: lp.exact only for candidates whose "
                         "ALG/LB exceeds the best so far, else the best registered "
-                        "algorithm), exact / auto (lp.exact for every candidate), registered")
+                        "algorithm), exact (lp.exact for every candidate; auto is a "
+                        "deprecated alias), registered")
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds per exact solve")
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -84,7 +85,7 @@ def _shrink(args: argparse.Namespace) -> int:
     from adversary.shrink import shrink
     from pathlib import Path
     rec, used = shrink(args.shrink, time_limit=args.time_limit,
-                       reference="auto" if args.reference == "lazy" else args.reference)
+                       reference="exact" if args.reference == "lazy" else args.reference)
     out = Path(args.shrink).with_name(Path(args.shrink).stem + "-shrunk.json")
     inst = rec["instance"]
     t = Table(f"Shrunk {args.shrink} ({used} evaluations) -> {out}", ["metric", "value"])
