@@ -69,9 +69,16 @@ def test_opt_refuses_huge_instance_in_one_line(tmp_path):
 
 def test_verify_section_certified_ratios():
     from lp.verify_section import section
-    tables = section(0, True)
-    t = tables[0]
-    assert t.ok
-    assert "certified" in " ".join(t.columns)
+    t, opt_t = section(0, True)
+    assert t.ok and opt_t.ok            # opt_t.ok: solver and brute force agree
+    names = [rec["algorithm"] for rec in t.records()]
+    assert names[:2] == ["gba", "gsa"]
     for rec in t.records():
-        assert rec["worst ALG/OPT (certified)"] >= 1.0 - 1e-12
+        assert rec["worst ALG/OPT"] >= rec["mean ALG/OPT"] >= 1.0 - 1e-12
+        assert rec["label"] == ("certified" if rec["not proven optimal"] == 0
+                                else "certified lower bound")
+    assert any(rec["brute force"] != "-" for rec in opt_t.records())
+    for rec in opt_t.records():
+        assert rec["lower bound"] <= rec["OPT"]
+        if rec["brute force"] != "-" and rec["status"] == "optimal":
+            assert rec["brute force"] == rec["OPT"]
