@@ -31,10 +31,8 @@ GBA_ALPHA_LARGE = 3.0      # minimiser of a^3 / (a-1)^2 (large-memory regime)
 DEFAULT_DILATION = None    # no hard round length cap: the selection alone decides
 
 
-def _check_params(alpha: float, dilation: float | None) -> None:
+def _check_dilation(dilation: float | None) -> None:
     from ..errors import KvschedError
-    if not alpha > 1:
-        raise KvschedError(f"alpha = {alpha!r} must be > 1")
     if dilation is not None and not dilation >= 1:
         raise KvschedError(f"dilation = {dilation!r} must be >= 1 (or None: unbounded rounds)")
 
@@ -45,14 +43,14 @@ def _check_params(alpha: float, dilation: float | None) -> None:
 def gba(instance: Instance, alpha: float = GBA_ALPHA,
         dilation: float | None = DEFAULT_DILATION) -> AlgorithmOutput:
     """GBA(alpha): see the module docstring and docs/algorithms.md."""
-    _check_params(alpha, dilation)
+    budgets = Budgets(alpha)              # raises KvschedError unless alpha > 1
+    _check_dilation(dilation)
     s, o, M = instance.s, instance.o, instance.M
     area = instance.area
     # one global order; a round's candidates are a filtered subsequence of it
     order = np.lexsort((np.arange(instance.n), s, o, area))
     o_sorted = o[order]
     unfinished = np.ones(instance.n, dtype=bool)
-    budgets = Budgets(alpha)
     jobs, starts, steps = [], [], []
     rounds: list[RoundRecord] = []
     R, k = 0, 0

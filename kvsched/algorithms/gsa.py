@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import KvschedError
 from ..oracle import CompletionOracle
 from .base import AlgorithmOutput, RoundRecord, register
 from .pipeline import Budgets, StaggeredPipeline
@@ -135,10 +134,8 @@ def _batched_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
 
 def _geometric_slicing(oracle: CompletionOracle, alpha: float,
                        stagger: bool) -> AlgorithmOutput:
-    if not alpha > 1:
-        raise KvschedError(f"alpha = {alpha!r} must be > 1")
+    budgets = Budgets(alpha)                  # raises KvschedError unless alpha > 1
     s, M = np.asarray(oracle.s), oracle.M
-    budgets = Budgets(alpha)
     run_round = _staggered_round if stagger else _batched_round
     rounds: list[RoundRecord] = []
     k = 0
