@@ -205,6 +205,11 @@ def iter_records(folder: str | Path):
             yield p, data
 
 
+def describe_instance(inst: dict[str, Any]) -> str:
+    """``"M=<M>: (s,o) (s,o) ..."`` for an instance dict (:meth:`Instance.to_dict`)."""
+    return f"M={inst['M']}: " + " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"])
+
+
 def summary_rows(folder: str | Path) -> list[dict[str, Any]]:
     """Best ratio per (algorithm, regime, n = the search's job limit), certified ratios
     preferred over certified lower bounds, with the bound and the achieving instance."""
@@ -219,15 +224,13 @@ def summary_rows(folder: str | Path) -> list[dict[str, Any]]:
             best[key] = (rank, p, r)
     rows = []
     for (alg, regime, n), (_, p, r) in sorted(best.items()):
-        inst = r["instance"]
-        jobs = " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"])
         rows.append({"algorithm": alg, "regime": regime, "n": n, "alpha": r["alpha"],
                      "ratio": r["ratio"], "label": r["ratio_label"],
                      "ALG/LB (estimate)": r["ratio_to_lower_bound"],
                      "bound (general)": r["bound"]["general"],
                      "bound (regime)": r["bound"]["regime"],
                      "max(s+o)/M": r["large_memory_ratio"],
-                     "instance": f"M={inst['M']}: {jobs}",
+                     "instance": describe_instance(r["instance"]),
                      "file": str(p)})
     return rows
 

@@ -16,7 +16,7 @@ import tempfile
 from kvsched.tables import Table
 
 from .evaluate import CERTIFIED, bound_value
-from .records import replay
+from .records import describe_instance, replay
 from .search import SearchConfig, run_search
 
 ALGORITHMS = ("gsa", "gba")
@@ -66,11 +66,9 @@ def section(seed: int, quick: bool) -> Table:
                     t.ok = False
                     t.notes.append(f"{alg}/{regime}: replay of the best result failed: " +
                                    "; ".join(f"{w}: {d}" for w, ok, d in rep.checks if not ok))
-                inst = b["instance"]
-                jobs = " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"])
                 t.add(alg, regime, alpha, n, res.evals, b["ratio"], b["ratio_label"],
                       b["ratio_to_lower_bound"], round(b["large_memory_ratio"], 3), bound,
-                      within, "confirmed" if rep.ok else "MISMATCH", f"M={inst['M']}: {jobs}")
+                      within, "confirmed" if rep.ok else "MISMATCH", describe_instance(b["instance"]))
     t.notes.append("bound = bounds.ratio_value(alg, regime, alpha); the large-regime bound "
                    "holds as max(s+o)/M -> 0 and is not a pass/fail test on finite instances")
     t.notes.append(f"search seeded with seed={seed}: deterministic when the evaluation target "

@@ -82,17 +82,16 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _shrink(args: argparse.Namespace) -> int:
+    from adversary.records import describe_instance
     from adversary.shrink import shrink
     from pathlib import Path
     rec, used = shrink(args.shrink, time_limit=args.time_limit,
                        reference="exact" if args.reference == "lazy" else args.reference)
     out = Path(args.shrink).with_name(Path(args.shrink).stem + "-shrunk.json")
-    inst = rec["instance"]
     t = Table(f"Shrunk {args.shrink} ({used} evaluations) -> {out}", ["metric", "value"])
     t.add(f"ratio ({rec['ratio_label']})", rec["ratio"])
     t.add("n", rec["n"])
-    t.add("instance", " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"]) +
-          f", M={inst['M']}")
+    t.add("instance", describe_instance(rec["instance"]))
     emit(args, [t], {"file": str(out), "evaluations": used, "record": rec})
     return 0
 
