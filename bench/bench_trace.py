@@ -110,6 +110,8 @@ def bench_memory(trace: Path, M: int, algs: list[str], repeat: int, scaling: boo
     return {"M": M, "n": inst.n, "tokens": inst.total_tokens, "lower_bound": lb,
             "lower_bound_name": lb_name, "baseline": {"algorithm": BASELINE,
                                                        "seconds": base_t},
+            "ratio_labels": {"ratio_to_lower_bound": "estimate",
+                             "ratio_to_best": "certified"},
             "rows": rows, "winner": best["algorithm"] if best else None}
 
 
