@@ -50,19 +50,18 @@ def _configured(solver: "_HiGHSWarm"):
 
 
 def solve_mip(f, solver: str = "highs", time_limit: float | None = None, threads: int = 1,
-              warm: np.ndarray | None = None, relax: bool = False) -> SolverOutcome:
+              warm: np.ndarray | None = None) -> SolverOutcome:
     """Solve ``f`` through PuLP with ``solver`` in ``{"highs", "cbc"}``."""
     t0 = time.perf_counter()
     prob, cols = to_pulp(f)
-    if warm is not None and not relax:
+    if warm is not None:
         for var, x in zip(cols, warm):
             var.setInitialValue(int(x))
     if solver == "highs":
-        s = _HiGHSWarm(mip=not relax, msg=False, threads=threads, timeLimit=time_limit)
+        s = _HiGHSWarm(msg=False, threads=threads, timeLimit=time_limit)
     elif solver == "cbc":
-        s = pulp.PULP_CBC_CMD(mip=not relax, msg=False, threads=threads, timeLimit=time_limit,
-                              gapRel=0.0, gapAbs=_ABS_GAP,
-                              warmStart=warm is not None and not relax)
+        s = pulp.PULP_CBC_CMD(msg=False, threads=threads, timeLimit=time_limit,
+                              gapRel=0.0, gapAbs=_ABS_GAP, warmStart=warm is not None)
     else:
         raise ValueError(f"solver must be 'highs' or 'cbc', not {solver!r}")
     prob.solve(s)
@@ -77,7 +76,7 @@ def solve_mip(f, solver: str = "highs", time_limit: float | None = None, threads
     bound = None
     if solver == "highs":
         b = float(prob.solverModel.getInfo().mip_dual_bound)
-        bound = b if math.isfinite(b) and not relax else None
+        bound = b if math.isfinite(b) else None
     elif optimal and obj is not None:
         bound = obj
     return SolverOutcome(values, obj, optimal, bound, seconds,
