@@ -18,17 +18,22 @@ one the derivation uses and the counting lemma says whether that length suffices
 """
 from __future__ import annotations
 
-import math
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from kvsched.algorithms import get_algorithm, run_algorithm
+from kvsched.algorithms.pipeline import geometric_budgets
+from kvsched.checker import check
 from kvsched.defaults import hand_made, random_instance
 from kvsched.instance import Instance
+from kvsched.loaders import load_azure_trace
 from kvsched.lower_bounds import best_lower_bound
 from kvsched.results import atomic_write_json, provenance
+from lp.exact import solve
 
 # the Azure conversation trace, laid next to the repository (as CI does: ../shared/traces)
 TRACE = (Path(__file__).resolve().parent.parent.parent / "shared" / "traces"
@@ -69,7 +74,6 @@ def large_memory_instance(n: int, seed: int, M: int = 400) -> Instance:
 def trace_instance(n: int, seed: int, M: int) -> Instance | None:
     if not TRACE.exists():
         return None
-    from kvsched.loaders import load_azure_trace
     inst = load_azure_trace(TRACE, M, sample=n, seed=seed, drop_oversized=True)
     return Instance(s=inst.s, o=inst.o, M=M, name=f"trace-n{inst.n}-M{M}-seed{seed}")
 
@@ -144,11 +148,6 @@ class Run:
                 self._opt = (np.asarray(best.report.completion),
                              _Certified(best.objective, best.schedule, best.algorithm))
             elif self.instance.n <= EXACT_MAX_N:
-                try:
-                    from lp.exact import solve
-                except ImportError:
-                    return None
-                from kvsched.checker import check
                 res = solve(self.instance, time_limit=20)
                 if res.proven_optimal and res.schedule is not None:
                     rep = check(res.schedule, self.instance)
@@ -169,31 +168,16 @@ class _Certified:
 
 
 def best_feasible(inst: Instance):
-    """The cheapest checked schedule among the registered reference algorithms (its cost
-    is an upper bound on OPT), or ``None`` if none is registered."""
-    from kvsched.algorithms import REGISTRY, run_algorithm
-    best = None
-    for name in REFERENCE_ALGORITHMS:
-        if name in REGISTRY:
-            r = run_algorithm(name, inst)
-            if best is None or r.objective < best.objective:
-                best = r
-    return best
+    """The cheapest checked schedule among the reference algorithms (its cost is an upper
+    bound on OPT)."""
+    return min((run_algorithm(name, inst) for name in REFERENCE_ALGORITHMS),
+               key=lambda r: r.objective)
 
 
 def budget_rule(alpha: float, count: int) -> list[int]:
     """``tau_0 .. tau_{count-1}`` of GBA/GSA: the implementation's rule
-    (``kvsched.algorithms.pipeline.geometric_budgets``), or the same rule written out
-    (``tau_k = max(tau_{k-1} + 1, ceil(alpha^k))``) if that module is absent; every run
-    checks its recorded budgets against it."""
-    try:
-        from kvsched.algorithms.pipeline import geometric_budgets
-    except ImportError:
-        taus, prev = [], 0
-        for k in range(count):
-            prev = max(prev + 1, math.ceil(alpha ** k * (1 - 1e-12)), 1)
-            taus.append(prev)
-        return taus
+    (``kvsched.algorithms.pipeline.geometric_budgets``); every run checks its recorded
+    budgets against it."""
     return geometric_budgets(alpha, count)
 
 
@@ -207,8 +191,6 @@ def _budgets(alpha: float, count: int, recorded: dict[int, int]) -> np.ndarray:
 
 def accepts(algorithm: str, param: str) -> bool:
     """Whether the registered scheduler takes the keyword ``param``."""
-    import inspect
-    from kvsched.algorithms import get_algorithm
     return param in inspect.signature(get_algorithm(algorithm).func).parameters
 
 
@@ -217,7 +199,6 @@ def run_case(family: str, inst: Instance, algorithm: str, alpha: float,
     """Run ``algorithm`` with ``alpha`` and, if it has a round length bound parameter,
     ``dilation`` (``Run.dilation`` is ``None`` when the implementation has none: its rounds
     are then whatever it makes them, and the length lemma tests that)."""
-    from kvsched.algorithms import run_algorithm
     params = {"alpha": alpha}
     if dilation is not None and accepts(algorithm, "dilation"):
         params["dilation"] = dilation
@@ -261,15 +242,12 @@ def _area_count_upper(inst: Instance, t: np.ndarray) -> np.ndarray:
 
 def _reference_counts(run: Run, taus: np.ndarray) -> tuple[np.ndarray, dict | None, str]:
     """``max_S N_S(tau)`` over the checked schedules of the reference algorithms."""
-    from kvsched.algorithms import REGISTRY, run_algorithm
     best = np.zeros(len(taus), dtype=np.int64)
     ref, name = None, ""
     for alg in REFERENCE_ALGORITHMS:
-        if alg not in REGISTRY:
-            continue
         r = run_algorithm(alg, run.instance)
         cnt = np.searchsorted(np.sort(r.report.completion), taus, side="right")
-        if (cnt > best).any() and (ref is None or (cnt - best).max() > 0):
+        if (cnt > best).any():
             ref, name = r.schedule.to_dict(), alg
         best = np.maximum(best, cnt)
     return best, ref, name
@@ -519,7 +497,3 @@ def replay_violation(path: str | Path) -> Run:
     p = rec["params"]
     return run_case(rec["family"], inst, rec["algorithm"], p["alpha"], p["dilation"])
 
-
-def algorithm_available(name: str) -> bool:
-    from kvsched.algorithms import REGISTRY
-    return name in REGISTRY
