@@ -39,8 +39,15 @@ def certified_ratio_figure(records: Iterable[Mapping[str, Any]],
     the certified ratios ``ALG/OPT`` (``records``: dicts with ``algorithm``, ``alpha``,
     ``ratio``), and the bound ``bound(algorithm, alpha)`` as a red bar (``None``: no bound
     claimed at that alpha, nothing drawn). Log y axis, so the ratios near 1 and the bounds
-    (tens) are both visible. ``seed`` fixes the horizontal jitter."""
+    (tens) are both visible. ``seed`` fixes the horizontal jitter. The axes say
+    "certified", so a record labelled otherwise (``label``/``ratio_label`` not
+    ``"certified"``, e.g. an ALG/LB estimate) is refused with ``ValueError``."""
     recs = list(records)
+    for r in recs:
+        label = r.get("ratio_label", r.get("label", "certified"))
+        if label != "certified":
+            raise ValueError(f"certified_ratio_figure draws certified ratios only; got a "
+                             f"{label!r} ratio for {r['algorithm']} at alpha {r['alpha']}")
     algs = list(dict.fromkeys(r["algorithm"] for r in recs))
     fig, axes = _figure(max(1, len(algs)), (5.2 * max(1, len(algs)), 4.4), sharey=True)
     rng = np.random.default_rng(seed)

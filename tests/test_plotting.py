@@ -3,6 +3,7 @@ large schedules are aggregated without losing the peak, and PNGs are written."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, strategies as st
 
 from kvsched import Instance, Schedule, load_instance, memory_profile
@@ -80,3 +81,15 @@ def test_kill_marks_are_left_out_when_too_many():
     ax_bar = schedule_figure(res.schedule, inst, max_kill_marks=0).axes[1]
     assert len(_segments(ax_bar)["killed"]) == 1
     assert not any(c.get_label() == "kill" for c in ax_bar.collections)
+
+
+@pytest.mark.parametrize("key", ["label", "ratio_label"])
+def test_certified_ratio_figure_refuses_an_estimate(key):
+    from kvsched.figures import certified_ratio_figure
+
+    recs = [{"algorithm": "gsa", "alpha": 2.0, "ratio": 1.2, key: "certified"},
+            {"algorithm": "gsa", "alpha": 2.0, "ratio": 1.5, key: "estimate"}]
+    with pytest.raises(ValueError, match="'estimate' ratio for gsa"):
+        certified_ratio_figure(recs, lambda alg, a: None)
+    fig = certified_ratio_figure(recs[:1], lambda alg, a: None)
+    assert "certified" in fig.axes[0].get_title()
