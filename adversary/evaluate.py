@@ -190,21 +190,18 @@ def schedule_of(attempts: list) -> Schedule:
 
 def regime_minimiser(alg: str, regime: str) -> float | None:
     """``alpha*`` minimising the derived ratio of ``alg`` in ``regime``
-    (``bounds.derive(alg, regime).alpha_star``), or ``None`` if unavailable."""
-    try:
-        from bounds import derive
-        return float(derive(alg, regime).alpha_star)
-    except Exception:  # noqa: BLE001 -- bounds not built yet, or no bound for alg
+    (``bounds.derive(alg, regime).alpha_star``), or ``None`` for an algorithm the bounds
+    module derives no ratio for (the baselines)."""
+    import bounds
+    if alg not in bounds.ALGORITHMS:
         return None
+    return float(bounds.derive(alg, regime).alpha_star)
 
 
 def bound_value(alg: str, regime: str, alpha: float | None) -> float | None:
     """``bounds.ratio_value(alg, regime, alpha)``, or ``None`` for an algorithm the bounds
     module derives no ratio for (the constants are never typed in here)."""
-    if alpha is None:
-        return None
     import bounds
-    try:
-        return float(bounds.ratio_value(alg, regime, alpha))
-    except Exception:  # noqa: BLE001 -- an algorithm without a bound (baselines)
+    if alpha is None or alg not in bounds.ALGORITHMS:
         return None
+    return float(bounds.ratio_value(alg, regime, alpha))

@@ -89,6 +89,18 @@ def test_exact_reference_is_certified():
     assert ev["ref_objective"] <= reg["ref_objective"]
 
 
+def test_bound_beside_a_ratio_is_derived_only_for_gsa_and_gba():
+    import bounds
+    from adversary.evaluate import bound_value, regime_minimiser
+    assert bound_value(ALG, "general", 2.0) is None and regime_minimiser(ALG, "large") is None
+    a = regime_minimiser("gba", "large")
+    assert a == float(bounds.derive("gba", "large").alpha_star) > 1
+    assert bound_value("gba", "large", a) == bounds.ratio_value("gba", "large", a)
+    assert bound_value("gsa", "general", None) is None
+    with pytest.raises(ValueError):                   # a bug in bounds is not hidden as "n/a"
+        bound_value("gsa", "general", 0.5)
+
+
 def test_lazy_reference_solves_only_candidates_that_could_be_a_new_best(tmp_path):
     inst = Instance(s=[3, 0, 1, 2], o=[2, 4, 1, 3], M=8).to_dict()
     base = {"alg": ALG, "reference": "lazy", "time_limit": 30}
