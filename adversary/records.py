@@ -17,6 +17,7 @@ from typing import Any
 from kvsched import Instance, check
 from kvsched.errors import InfeasibleScheduleError, InputFormatError
 from kvsched.results import atomic_write_json, provenance
+from kvsched.tables import fmt
 
 from .evaluate import CERTIFIED, REFERENCES, bound_value, evaluate, schedule_of
 
@@ -236,11 +237,8 @@ def summary_rows(folder: str | Path) -> list[dict[str, Any]]:
 
 
 def _fmt(v: Any) -> str:
-    if v is None:
-        return "n/a"
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
+    """:func:`kvsched.tables.fmt`, with ``n/a`` for a missing bound."""
+    return "n/a" if v is None else fmt(v)
 
 
 def summary_markdown(folder: str | Path, relative_to: str | Path | None = None) -> str:
