@@ -126,6 +126,19 @@ class Run:
     completion: np.ndarray = field(repr=False)  # C_i (checked)
     _opt: object = None
     _opt_done: bool = False
+    _references: list | None = None
+
+    def references(self) -> list:
+        """The checked runs of :data:`REFERENCE_ALGORITHMS` on this instance, computed
+        once (the count checks, the optimum certificate and the ratio check all use them)."""
+        if self._references is None:
+            self._references = [run_algorithm(name, self.instance)
+                                for name in REFERENCE_ALGORITHMS]
+        return self._references
+
+    def best_reference(self):
+        """The cheapest checked reference schedule (its cost is an upper bound on OPT)."""
+        return min(self.references(), key=lambda r: r.objective)
 
     @property
     def K(self) -> int:
@@ -143,8 +156,8 @@ class Run:
         Else ``lp.exact.solve`` on small instances, used only when proven optimal."""
         if not self._opt_done:
             self._opt_done = True
-            best = best_feasible(self.instance)
-            if best is not None and best.objective == best_lower_bound(self.instance)[0]:
+            best = self.best_reference()
+            if best.objective == best_lower_bound(self.instance)[0]:
                 self._opt = (np.asarray(best.report.completion),
                              _Certified(best.objective, best.schedule, best.algorithm))
             elif self.instance.n <= EXACT_MAX_N:
@@ -169,7 +182,7 @@ class _Certified:
 
 def best_feasible(inst: Instance):
     """The cheapest checked schedule among the reference algorithms (its cost is an upper
-    bound on OPT)."""
+    bound on OPT); :meth:`Run.best_reference` is the same, computed once per run."""
     return min((run_algorithm(name, inst) for name in REFERENCE_ALGORITHMS),
                key=lambda r: r.objective)
 
@@ -244,8 +257,7 @@ def _reference_counts(run: Run, taus: np.ndarray) -> tuple[np.ndarray, dict | No
     """``max_S N_S(tau)`` over the checked schedules of the reference algorithms."""
     best = np.zeros(len(taus), dtype=np.int64)
     ref, name = None, ""
-    for alg in REFERENCE_ALGORITHMS:
-        r = run_algorithm(alg, run.instance)
+    for alg, r in zip(REFERENCE_ALGORITHMS, run.references()):
         cnt = np.searchsorted(np.sort(r.report.completion), taus, side="right")
         if (cnt > best).any():
             ref, name = r.schedule.to_dict(), alg
@@ -398,8 +410,8 @@ def check_ratio(run: Run, bound: float) -> Outcome:
         return Outcome((bound - alg / lb) / bound, basis=f"estimate ALG/LB ({name})")
     opt = run.opt()
     if opt is None:
-        ub = best_feasible(run.instance)
-        if ub is not None and alg > bound * ub.objective:
+        ub = run.best_reference()
+        if alg > bound * ub.objective:
             r = alg / ub.objective
             return Outcome((bound - r) / bound, violated=True,
                            basis=f"certified ALG/UB (UB = checked {ub.algorithm} schedule)",
