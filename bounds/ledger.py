@@ -68,7 +68,7 @@ def _checker(lemma: Lemma, d: Derivation, rho: float):
     raise KeyError(f"no empirical checker named {name!r}")
 
 
-def _empirical(d: Derivation, n_instances: int, seed: int, out_dir: Path | None
+def _empirical(d: Derivation, suite: list, seed: int, out_dir: Path | None
                ) -> tuple[dict[str, E.CheckSummary], E.CheckSummary, dict]:
     p = derived_params(d)
     rho = float(p["rho"])
@@ -76,7 +76,6 @@ def _empirical(d: Derivation, n_instances: int, seed: int, out_dir: Path | None
     summaries = {name: E.CheckSummary(name) for name in checks}
     theorem = E.CheckSummary("theorem: ALG/OPT <= R(alpha*)")
     p["dilation_passed"] = E.accepts(d.algorithm, "dilation")
-    suite = E.instance_suite(n_instances, seed)
     if d.regime == "large":
         suite = [(f, i) for f, i in suite if i.large_memory_ratio <= E.LARGE_REGIME_MAX_RATIO]
     bound = float(d.value)
@@ -100,10 +99,11 @@ def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "re
            ) -> list[dict]:
     """One record per derivation (GSA general, GSA large, GBA general, GBA large)."""
     out_dir = None if out_dir is None else Path(out_dir)
+    suite = E.instance_suite(n_instances, seed) if n_instances > 0 else []   # built once
     records = []
     for d in derive_all():
         if n_instances > 0:
-            summaries, theorem, p = _empirical(d, n_instances, seed, out_dir)
+            summaries, theorem, p = _empirical(d, suite, seed, out_dir)
         else:
             summaries, theorem, p = {}, None, derived_params(d)
         lemmas = []
