@@ -55,7 +55,7 @@ def fcfs(oracle: CompletionOracle) -> AlgorithmOutput:
     running: dict[int, int] = {}          # job -> start, in admission order
     K = N = 0                             # running memory at step t is K + N*t
     t = 0
-    kills = decisions = 0
+    decisions = 0
     while waiting or running:
         decisions += 1
         preempted = False
@@ -66,7 +66,6 @@ def fcfs(oracle: CompletionOracle) -> AlgorithmOutput:
             N -= 1
             waiting.appendleft(job)
             preempted = True
-            kills += 1
         if not preempted:
             mem = K + N * t
             while waiting and mem + s[waiting[0]] + 1 <= M:
@@ -82,7 +81,7 @@ def fcfs(oracle: CompletionOracle) -> AlgorithmOutput:
             K -= s[e.job] - a + 1
             N -= 1
         t = oracle.now
-    return AlgorithmOutput(info={"kills": kills, "decision_points": decisions})
+    return AlgorithmOutput(info={"decision_points": decisions})
 
 
 # ------------------------------------------------------------------------------------------

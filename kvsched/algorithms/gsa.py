@@ -155,9 +155,7 @@ def _geometric_slicing(oracle: CompletionOracle, alpha: float,
         k += 1
     return AlgorithmOutput(rounds=rounds, info={
         "alpha": float(alpha), "stagger": stagger, "rounds": len(rounds),
-        "budgets": [r.budget for r in rounds],
-        "killed": sum(r.extra["killed"] for r in rounds),
-        "wasted_tokens": sum(r.wasted_tokens for r in rounds)})
+        "budgets": [r.budget for r in rounds]})
 
 
 @register("gsa", clairvoyant=False, alpha=GSA_ALPHA,
@@ -192,4 +190,4 @@ def gsa_no_restart(oracle: CompletionOracle) -> AlgorithmOutput:
                       finished=oracle.n_done, wasted_tokens=0,
                       extra={"candidates": oracle.n, "killed": 0, "length": oracle.now,
                              "reserved_exposure": oracle.M})
-    return AlgorithmOutput(rounds=[rec], info={"rounds": 1, "killed": 0})
+    return AlgorithmOutput(rounds=[rec], info={"rounds": 1})
