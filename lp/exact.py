@@ -19,11 +19,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import numpy as np
 
-from kvsched.checker import check
+from kvsched.checker import Report, check
 from kvsched.instance import Instance
 from kvsched.lower_bounds import lb_combined
 from kvsched.schedule import Schedule
@@ -35,9 +35,10 @@ STATUSES = ("optimal", "not proven optimal", "no solution found")
 
 @dataclass
 class ExactResult:
-    """The outcome of :func:`solve`. ``schedule`` passed ``kvsched.check``; ``objective``
-    is its checked cost; ``lower_bound`` is the best proven bound on OPT (the objective
-    itself when ``proven_optimal``); ``gap = (objective - lower_bound) / objective``."""
+    """The outcome of :func:`solve`. ``schedule`` passed ``kvsched.check``, whose verdict
+    is ``report``; ``objective`` is its checked cost; ``lower_bound`` is the best proven
+    bound on OPT (the objective itself when ``proven_optimal``);
+    ``gap = (objective - lower_bound) / objective``."""
 
     objective: int | None
     schedule: Schedule | None
@@ -49,6 +50,7 @@ class ExactResult:
     lower_bound: int
     formulation: str = "tight"
     info: dict = field(default_factory=dict)
+    report: Report | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {"objective": self.objective, "status": self.status,
@@ -77,29 +79,34 @@ def earliest_fit(inst: Instance, order: Iterable[int]) -> Schedule:
     return Schedule(np.arange(inst.n), starts, inst.o)
 
 
-def _candidates(inst: Instance, algorithms: Iterable[str] | None):
-    """``(name, schedule, cost, kills)`` for every checked heuristic schedule."""
+class _Candidate(NamedTuple):
+    name: str
+    schedule: Schedule
+    report: Report          # from kvsched.check
+
+
+def _candidates(inst: Instance, algorithms: Iterable[str] | None) -> list[_Candidate]:
+    """Every heuristic schedule, checked."""
     out = []
     orders = {"earliest_fit_o": np.lexsort((inst.s, inst.o)),
               "earliest_fit_area": np.lexsort((inst.o, inst.area)),
               "earliest_fit_s+o": np.lexsort((inst.o, inst.s + inst.o))}
     for name, order in orders.items():
         sched = earliest_fit(inst, order)
-        rep = check(sched, inst)
-        out.append((name, sched, rep.objective, rep.restarts))
+        out.append(_Candidate(name, sched, check(sched, inst)))
     from kvsched.algorithms import REGISTRY, run_algorithm
     names = sorted(REGISTRY) if algorithms is None else list(algorithms)
     for name in names:         # run_algorithm checks; a failing algorithm is a bug: raise
         res = run_algorithm(name, inst)
-        out.append((name, res.schedule, res.objective, res.report.restarts))
+        out.append(_Candidate(name, res.schedule, res.report))
     return out
 
 
-def _result_from_values(f, values: np.ndarray, inst: Instance) -> tuple[Schedule, int]:
+def _result_from_values(f, values: np.ndarray, inst: Instance) -> tuple[Schedule, Report]:
     counts = np.rint(values).astype(np.int64)
     starts = f.schedule_starts(counts)
     sched = Schedule(np.arange(inst.n), starts, inst.o)
-    return sched, check(sched, inst).objective
+    return sched, check(sched, inst)
 
 
 def solve(instance: Instance, solver: str = "highs", time_limit: float | None = None,
@@ -129,16 +136,16 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     best = None
     if warm_start or tight:
         cands = _candidates(inst, algorithms)
-        best_cost = min(c[2] for c in cands)
-        info["upper_bound"] = best_cost
-        info["upper_bound_from"] = next(c[0] for c in cands if c[2] == best_cost)
-        no_kill = sorted((c for c in cands if c[3] == 0), key=lambda c: c[2])
-        best = no_kill[0] if no_kill else None
-        if tight and best_cost <= lb:      # a checked schedule meets a lower bound
-            sched = next(c[1] for c in cands if c[2] == best_cost)
+        cheapest = min(cands, key=lambda c: c.report.objective)
+        info["upper_bound"] = cheapest.report.objective
+        info["upper_bound_from"] = cheapest.name
+        no_kill = [c for c in cands if c.report.restarts == 0]
+        best = min(no_kill, key=lambda c: c.report.objective) if no_kill else None
+        if tight and cheapest.report.objective <= lb:   # a checked schedule meets a bound
             info["proof"] = "heuristic cost equals the combinatorial lower bound"
-            return ExactResult(best_cost, sched, "optimal", True, 0.0,
-                               time.perf_counter() - t0, solver, lb, formulation, info)
+            return ExactResult(cheapest.report.objective, cheapest.schedule, "optimal", True,
+                               0.0, time.perf_counter() - t0, solver, lb, formulation, info,
+                               cheapest.report)
     f = F.build(inst, formulation, upper_bound=info.get("upper_bound") if tight else None,
                 tricks=tricks)
     info.update(columns=f.n_cols, horizon=f.horizon)
@@ -147,9 +154,9 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     cutoff_on_highs = f.upper_bound is not None and solver == "highs"   # see F.build
     if warm_start and best is not None and not cutoff_on_highs:
         starts = np.empty(inst.n, dtype=np.int64)
-        starts[best[1].job] = best[1].start
+        starts[best.schedule.job] = best.schedule.start
         warm = f.columns_for(starts)
-        info["warm_start_from"] = best[0] if warm is not None else None
+        info["warm_start_from"] = best.name if warm is not None else None
 
     if via == "direct":
         from .highs_backend import TUNED_OPTIONS, solve_mip
@@ -161,15 +168,16 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     info["solver_status"] = out.status_text
     info["solver_seconds"] = out.seconds
 
-    sched, obj = None, None
+    sched, report = None, None
     if out.values is not None:
-        sched, obj = _result_from_values(f, out.values, inst)
-        if abs(obj - out.objective) > 1e-6 * max(1.0, abs(obj)):
+        sched, report = _result_from_values(f, out.values, inst)
+        if abs(report.objective - out.objective) > 1e-6 * max(1.0, abs(report.objective)):
             raise RuntimeError(f"solver objective {out.objective} but the checked schedule "
-                               f"costs {obj}")
+                               f"costs {report.objective}")
     if sched is None and best is not None:
-        sched, obj = best[1], best[2]
-        info["fallback"] = f"warm start ({best[0]})"
+        sched, report = best.schedule, best.report
+        info["fallback"] = f"warm start ({best.name})"
+    obj = None if report is None else report.objective
 
     bound = lb
     if out.bound is not None:
@@ -183,4 +191,4 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         status = "optimal" if proven else "not proven optimal"
     gap = None if obj is None else (obj - bound) / obj
     return ExactResult(obj, sched, status, proven, gap, time.perf_counter() - t0, solver,
-                       int(bound), formulation, info)
+                       int(bound), formulation, info, report)

@@ -19,7 +19,8 @@ tiny = instances(n_min=1, n_max=5, M_max=12, o_max=5)
 
 def _assert_checked(res, inst):
     assert res.schedule is not None
-    assert check(res.schedule, inst).objective == res.objective
+    assert check(res.schedule, inst).summary() == res.report.summary()
+    assert res.report.objective == res.objective
 
 
 @settings(max_examples=150)
@@ -110,6 +111,7 @@ def test_heuristic_meeting_lower_bound_is_optimal_without_solver():
     inst = Instance(s=[0, 0, 0], o=[1, 2, 3], M=20)   # all start at 0: cost 6 = sum o
     res = solve(inst)
     assert res.objective == 6 and res.proven_optimal and "proof" in res.info
+    _assert_checked(res, inst)
 
 
 def test_latest_completion_is_safe_on_optimal_schedules():
