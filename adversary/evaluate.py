@@ -154,7 +154,6 @@ def evaluate(inst_dict: dict, config: dict) -> dict[str, Any]:
             problems.append(cross)
     if ref["optimal"] and ref_obj > run.objective:
         problems.append(f"proven optimum {ref_obj} > {alg} cost {run.objective}")
-    # ALG is itself a checked schedule: never report a reference worse than it.
     return {
         "instance": inst.to_dict(),
         "n": inst.n,
