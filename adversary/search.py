@@ -36,7 +36,8 @@ from kvsched.errors import KvschedError
 from kvsched.results import atomic_write_json
 
 from . import families
-from .evaluate import REFERENCE_CHOICES, effective_alpha, evaluate, regime_minimiser
+from .evaluate import (CERTIFIED, REFERENCE_CHOICES, effective_alpha, evaluate,
+                       regime_minimiser)
 from .execution import make_executor
 from .moves import mutate
 from .records import load_record, make_record, save_record
@@ -218,7 +219,7 @@ def run_search(cfg: SearchConfig, out: str | Path, *, evals: int | None = None,
             for k, ((inst, how, fresh), ev) in enumerate(zip(props, results)):
                 state["evals"] += 1
                 e = state["evals"]
-                state["certified_evals"] += ev["ratio_label"] == "certified"
+                state["certified_evals"] += ev["ratio_label"] == CERTIFIED
                 if not ev["consistent"]:
                     rec = make_record(ev, regime=cfg.regime, alpha=alpha, seed=cfg.seed,
                                       params=params, evaluation=e, family=how)
@@ -243,9 +244,7 @@ def run_search(cfg: SearchConfig, out: str | Path, *, evals: int | None = None,
                     walkers.append(new)
                     continue
                 cur = walkers[k]
-                if fresh:
-                    walkers[k] = new
-                elif x > cur["score"] + EPS:
+                if fresh or x > cur["score"] + EPS:
                     walkers[k] = new
                 elif x >= cur["score"] - EPS or (T > 0 and rng.random() < math.exp((x - cur["score"]) / T)):
                     new["stale"] = cur["stale"] + 1
