@@ -139,7 +139,7 @@ def solve_mip(f, time_limit: float | None = None, threads: int = 1,
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
-    have = info.primal_solution_status == 2       # kSolutionStatusFeasible
+    have = info.primal_solution_status == int(highspy.SolutionStatus.kSolutionStatusFeasible)
     values = np.asarray(h.getSolution().col_value) if have else None
     obj = float(info.objective_function_value) if have else None
     bound = float(info.mip_dual_bound)
