@@ -448,6 +448,16 @@ class CheckSummary:
             self.worst_instance = run.instance.name or run.family
             self.worst_detail = out.detail
 
+    def record(self, run: Run, out: Outcome, out_dir: Path | None, seed: int,
+               max_saved: int, save_as: str | None = None) -> None:
+        """:meth:`add`, and save the run if it violates the lemma (at most ``max_saved``
+        files under ``out_dir``, named after ``save_as`` or the lemma; ``None``: do not
+        save)."""
+        self.add(run, out)
+        if out.violated and out_dir is not None and len(self.refuted_files) < max_saved:
+            path = save_violation(Path(out_dir), save_as or self.lemma, run, out, seed)
+            self.refuted_files.append(str(path))
+
     def status_text(self) -> str:
         if self.instances == 0:
             return f"not checked ({self.note or 'no instances'})"
@@ -492,11 +502,7 @@ def check_over_suite(lemma: str, algorithm: str, alpha: float, dilation: float,
     summary = CheckSummary(lemma)
     for fam, inst in suite:
         run = run_case(fam, inst, algorithm, alpha, dilation)
-        out = fn(run)
-        summary.add(run, out)
-        if out.violated and out_dir is not None and len(summary.refuted_files) < max_saved:
-            summary.refuted_files.append(str(save_violation(Path(out_dir), lemma, run, out,
-                                                            seed)))
+        summary.record(run, fn(run), out_dir, seed, max_saved)
     return summary
 
 

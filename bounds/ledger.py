@@ -72,7 +72,7 @@ def _empirical(d: Derivation, suite: list, seed: int, out_dir: Path | None
                ) -> tuple[dict[str, E.CheckSummary], E.CheckSummary, dict]:
     p = derived_params(d)
     rho = float(p["rho"])
-    checks = {l.name: (l, _checker(l, d, rho)) for l in d.lemmas if l.empirical}
+    checks = {l.name: _checker(l, d, rho) for l in d.lemmas if l.empirical}
     summaries = {name: E.CheckSummary(name) for name in checks}
     theorem = E.CheckSummary("theorem: ALG/OPT <= R(alpha*)")
     p["dilation_passed"] = E.accepts(d.algorithm, "dilation")
@@ -81,17 +81,10 @@ def _empirical(d: Derivation, suite: list, seed: int, out_dir: Path | None
     bound = float(d.value)
     for fam, inst in suite:
         run = E.run_case(fam, inst, d.algorithm, p["alpha"], p["dilation"])
-        for name, (lemma, fn) in checks.items():
-            out = fn(run)
-            summaries[name].add(run, out)
-            if out.violated and out_dir is not None \
-                    and len(summaries[name].refuted_files) < MAX_SAVED_PER_LEMMA:
-                path = E.save_violation(out_dir, name, run, out, seed)
-                summaries[name].refuted_files.append(str(path))
-        out = E.check_ratio(run, bound)
-        theorem.add(run, out)
-        if out.violated and out_dir is not None and len(theorem.refuted_files) < MAX_SAVED_PER_LEMMA:
-            theorem.refuted_files.append(str(E.save_violation(out_dir, "theorem", run, out, seed)))
+        for name, fn in checks.items():
+            summaries[name].record(run, fn(run), out_dir, seed, MAX_SAVED_PER_LEMMA)
+        theorem.record(run, E.check_ratio(run, bound), out_dir, seed, MAX_SAVED_PER_LEMMA,
+                       save_as="theorem")
     return summaries, theorem, p
 
 
