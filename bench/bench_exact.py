@@ -17,7 +17,8 @@ per instance (so machine load hits all alike). Each run's schedule passed
 ``kvsched.check`` inside :func:`lp.exact.solve`. A run that hits its time limit is
 "not proven optimal" and counts its time limit in the totals, so a speed-up against such a
 run is a *lower bound* on the true speed-up (printed with ">="). Optima of proven runs must
-agree across configurations, or the script exits 1. Results go to
+agree across configurations, and every run's lower bound and checked schedule must bracket
+them, or the script exits 1. Results go to
 ``lp/results/bench_exact.json`` (atomic write after every instance, with provenance).
 """
 from __future__ import annotations
@@ -112,9 +113,12 @@ def run(args) -> int:
         proven = {r["objective"] for r in rec["runs"].values() if r["proven_optimal"]}
         if len(proven) > 1:
             bad.append(f"{name}: proven optima differ {sorted(proven)}")
-        for cfg, r in rec["runs"].items():   # a bound above a proven optimum is a bug
+        for cfg, r in rec["runs"].items():   # every run must bracket a proven optimum
             if proven and r["lower_bound"] > min(proven):
                 bad.append(f"{name} {cfg}: lower bound {r['lower_bound']} > OPT {min(proven)}")
+            if proven and r["objective"] is not None and r["objective"] < min(proven):
+                bad.append(f"{name} {cfg}: checked schedule {r['objective']} < OPT "
+                           f"{min(proven)}")
         records.append(rec)
         print(name, " ".join(f"{c}={r['objective']}{'' if r['proven_optimal'] else '?'}"
                              f"/{r['seconds']:.2f}s" for c, r in rec["runs"].items()),
