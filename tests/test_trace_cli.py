@@ -156,6 +156,11 @@ def test_run_reports_every_metric_on_a_trace_slice(trace_path, tmp_path, capsys)
     assert out["ratio_label"] == "estimate" and out["checked"] is True
     assert out["ratio_to_lower_bound"] == pytest.approx(rep.objective / best_lower_bound(inst)[0])
     assert out["provenance"]["params"]["alg"] == "fcfs"
+    # enough to load the same instance again
+    again = out["provenance"]["params"]
+    assert load_instance(again["file"], again["memory"], limit=again["limit"],
+                         sample=again["sample"], seed=out["provenance"]["seed"],
+                         drop_oversized=again["drop_oversized"]) == inst
     assert png.read_bytes()[:8] == PNG_MAGIC
 
 

@@ -95,6 +95,10 @@ def main(args: argparse.Namespace) -> int:
                      "ratio_label": "estimate", "checked": True, "time_s": seconds,
                      "info": res.info,
                      "provenance": provenance(args.seed, {"alg": spec.name, **res.params,
+                                                          "file": str(args.file),
+                                                          "memory": args.memory,
                                                           "limit": args.limit,
-                                                          "sample": args.sample})})
+                                                          "sample": args.sample,
+                                                          "drop_oversized":
+                                                              args.drop_oversized})})
     return 0

@@ -191,5 +191,6 @@ def main(args: argparse.Namespace) -> int:
         "provenance": provenance(args.seed, {"algs": names, "alpha": args.alpha,
                                              "limit": args.limit, "sample": args.sample,
                                              "memory": args.memory,
+                                             "drop_oversized": args.drop_oversized,
                                              "trace": str(args.trace)})})
     return 0 if t.ok else 1
