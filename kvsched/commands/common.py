@@ -31,6 +31,19 @@ def add_output_arguments(p: argparse.ArgumentParser, seed: bool = True) -> None:
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
+def takes_alpha(spec) -> bool:
+    """Whether the registered algorithm's function has an ``alpha`` parameter."""
+    import inspect
+    return "alpha" in inspect.signature(spec.func).parameters
+
+
+def check_alpha(alpha: float | None) -> None:
+    """``--alpha`` must be ``> 1`` when given (the geometric budgets need it)."""
+    from ..errors import KvschedError
+    if alpha is not None and not alpha > 1:
+        raise KvschedError(f"--alpha must be > 1, got {alpha}")
+
+
 def instance_from_args(args: argparse.Namespace) -> Instance:
     return load_instance(args.file, args.memory, limit=args.limit, sample=args.sample,
                          seed=getattr(args, "seed", None), drop_oversized=args.drop_oversized)

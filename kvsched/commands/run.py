@@ -8,14 +8,14 @@ ALG/OPT), and labelled so. ``--list`` shows the registered algorithms.
 from __future__ import annotations
 
 import argparse
-import inspect
 import time
 
 from ..errors import KvschedError
 from ..lower_bounds import best_lower_bound
 from ..results import provenance
 from ..tables import Table
-from .common import add_instance_arguments, add_output_arguments, emit, instance_from_args
+from .common import (add_instance_arguments, add_output_arguments, check_alpha, emit,
+                     instance_from_args, takes_alpha)
 
 HELP = "run one algorithm on an instance file and report its checked cost"
 
@@ -32,14 +32,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def algorithm_params(spec, alpha: float | None) -> dict:
-    params = {}
-    if alpha is not None:
-        if "alpha" not in inspect.signature(spec.func).parameters:
-            raise KvschedError(f"algorithm {spec.name} takes no --alpha")
-        if not alpha > 1:
-            raise KvschedError(f"--alpha must be > 1, got {alpha}")
-        params["alpha"] = alpha
-    return params
+    """``{"alpha": alpha}`` if given; an algorithm without that parameter is an error."""
+    if alpha is None:
+        return {}
+    if not takes_alpha(spec):
+        raise KvschedError(f"algorithm {spec.name} takes no --alpha")
+    check_alpha(alpha)
+    return {"alpha": alpha}
 
 
 def algorithm_table() -> Table:

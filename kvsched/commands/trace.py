@@ -13,7 +13,6 @@ schedule the checker rejects is shown as INFEASIBLE and the exit status is 1; ba
 from __future__ import annotations
 
 import argparse
-import inspect
 import time
 
 from ..errors import InfeasibleScheduleError, KvschedError
@@ -21,7 +20,7 @@ from ..loaders import load_instance
 from ..lower_bounds import best_lower_bound
 from ..results import provenance
 from ..tables import Table
-from .common import emit
+from .common import check_alpha, emit, takes_alpha
 
 HELP = "compare algorithms on a request trace (e.g. the Azure conversation trace)"
 
@@ -66,7 +65,7 @@ def parse_algorithms(text: str) -> list[str]:
 
 def params_for(spec, alpha: float | None) -> dict:
     """``alpha`` goes to the algorithms whose function takes it, and only to them."""
-    if alpha is None or "alpha" not in inspect.signature(spec.func).parameters:
+    if alpha is None or not takes_alpha(spec):
         return {}
     return {"alpha": alpha}
 
@@ -132,8 +131,7 @@ def group_winners(rows: list[dict]) -> dict[str, list[dict]]:
 
 def main(args: argparse.Namespace) -> int:
     names = parse_algorithms(args.algs)
-    if args.alpha is not None and not args.alpha > 1:
-        raise KvschedError(f"--alpha must be > 1, got {args.alpha}")
+    check_alpha(args.alpha)
     inst = load_instance(args.trace, args.memory, limit=args.limit, sample=args.sample,
                          seed=args.seed, drop_oversized=args.drop_oversized)
     lb, lb_name = best_lower_bound(inst)
