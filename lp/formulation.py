@@ -196,33 +196,37 @@ def build(inst: Instance, kind: str = "tight", upper_bound: int | None = None,
 def to_pulp(f: Formulation, name: str = "kvsched"):
     """The same model as a PuLP problem, written term by term from the maths (reference).
 
-    Returns ``(problem, columns)`` with ``columns[k]`` the PuLP variable of column ``k``."""
+    Each column ``k`` (class ``c`` started at ``t``) is read off SPEC's time convention: it
+    holds ``s_c + j`` at step ``t + j - 1`` for ``j = 1..o_c`` and completes at ``t + o_c``.
+    One pass over the columns collects every row's terms (cost ``O(sum of o over columns)``,
+    not ``O(horizon * columns)``). Returns ``(problem, columns)`` with ``columns[k]`` the
+    PuLP variable of column ``k``."""
     import pulp
 
     prob = pulp.LpProblem(name, pulp.LpMinimize)
-    cols = []
+    cols, completion = [], []
+    assign: list[list] = [[] for _ in f.classes]
+    memory: list[list] = [[] for _ in range(f.horizon)]
     for k in range(f.n_cols):
         c, t = int(f.cls[k]), int(f.start[k])
-        m = int(f.class_m[c])
-        cols.append(pulp.LpVariable(f"y_{c}_{t}", lowBound=0, upBound=m,
-                                    cat=pulp.LpBinary if m == 1 else pulp.LpInteger))
-    completion = {k: int(f.start[k] + f.class_o[f.cls[k]]) for k in range(f.n_cols)}
-    prob += pulp.lpSum(completion[k] * cols[k] for k in range(f.n_cols))
-    for c in range(len(f.classes)):
-        prob += (pulp.lpSum(cols[k] for k in range(f.n_cols) if f.cls[k] == c)
-                 == int(f.class_m[c]), f"assign_{c}")
-    for u in range(f.horizon):
-        terms = []
-        for k in range(f.n_cols):
-            c, t = int(f.cls[k]), int(f.start[k])
-            if t <= u <= t + int(f.class_o[c]) - 1:
-                terms.append((int(f.class_s[c]) + u - t + 1) * cols[k])
+        m, s_c, o_c = int(f.class_m[c]), int(f.class_s[c]), int(f.class_o[c])
+        var = pulp.LpVariable(f"y_{c}_{t}", lowBound=0, upBound=m,
+                              cat=pulp.LpBinary if m == 1 else pulp.LpInteger)
+        cols.append(var)
+        completion.append(t + o_c)
+        assign[c].append((var, 1))
+        for j in range(1, o_c + 1):
+            memory[t + j - 1].append((var, s_c + j))
+    objective = pulp.LpAffineExpression(list(zip(cols, completion)))
+    prob += objective
+    for c, terms in enumerate(assign):
+        prob += pulp.LpAffineExpression(terms) == int(f.class_m[c]), f"assign_{c}"
+    for u, terms in enumerate(memory):
         if terms:
-            prob += pulp.lpSum(terms) <= f.instance.M, f"memory_{u}"
+            prob += pulp.LpAffineExpression(terms) <= f.instance.M, f"memory_{u}"
     for T, K in f.count_cuts:
-        prob += (pulp.lpSum(cols[k] for k in range(f.n_cols) if completion[k] <= T) <= K,
-                 f"count_{T}")
+        done = [(v, 1) for v, C in zip(cols, completion) if C <= T]
+        prob += pulp.LpAffineExpression(done) <= K, f"count_{T}"
     if f.upper_bound is not None:
-        prob += (pulp.lpSum(completion[k] * cols[k] for k in range(f.n_cols))
-                 <= f.upper_bound, "cutoff")
+        prob += objective <= f.upper_bound, "cutoff"
     return prob, cols
