@@ -407,7 +407,8 @@ def check_ratio(run: Run, bound: float) -> Outcome:
     alg = run.result.objective
     lb, name = best_lower_bound(run.instance)
     if alg <= bound * lb:
-        return Outcome((bound - alg / lb) / bound, basis=f"estimate ALG/LB ({name})")
+        return Outcome((bound - alg / lb) / bound, basis=f"estimate ALG/LB ({name})",
+                       detail=f"ALG/LB={alg / lb:.4g} (estimate)")
     opt = run.opt()
     if opt is None:
         ub = run.best_reference()
@@ -415,13 +416,13 @@ def check_ratio(run: Run, bound: float) -> Outcome:
             r = alg / ub.objective
             return Outcome((bound - r) / bound, violated=True,
                            basis=f"certified ALG/UB (UB = checked {ub.algorithm} schedule)",
-                           detail=f"ALG/UB={r:.4g} <= ALG/OPT", reference=ub.schedule.to_dict())
+                           detail=f"ALG/UB={r:.4g} <= ALG/OPT (certified)", reference=ub.schedule.to_dict())
         return Outcome((bound - alg / lb) / bound, basis=f"estimate ALG/LB ({name})",
-                       inconclusive=True, detail=f"ALG/LB={alg / lb:.4g} > {bound:.4g}")
+                       inconclusive=True, detail=f"ALG/LB={alg / lb:.4g} > {bound:.4g} (estimate)")
     C_opt, res = opt
     r = alg / res.objective
     return Outcome((bound - r) / bound, violated=r > bound, basis="certified ALG/OPT",
-                   detail=f"ALG/OPT={r:.4g}", reference=res.schedule.to_dict())
+                   detail=f"ALG/OPT={r:.4g} (certified)", reference=res.schedule.to_dict())
 
 
 # --- running a lemma's check over the suite -----------------------------------------------
@@ -434,6 +435,7 @@ class CheckSummary:
     worst_slack: float | None = None
     worst_instance: str = ""
     worst_detail: str = ""
+    worst_basis: str = ""
     bases: dict = field(default_factory=dict)
     refuted_files: list = field(default_factory=list)
     note: str = ""
@@ -447,6 +449,7 @@ class CheckSummary:
             self.worst_slack = out.slack
             self.worst_instance = run.instance.name or run.family
             self.worst_detail = out.detail
+            self.worst_basis = out.basis
 
     def record(self, run: Run, out: Outcome, out_dir: Path | None, seed: int,
                max_saved: int, save_as: str | None = None) -> None:
@@ -473,7 +476,8 @@ class CheckSummary:
         return {"lemma": self.lemma, "instances": self.instances,
                 "violations": self.violations, "inconclusive": self.inconclusive,
                 "worst_slack": self.worst_slack, "worst_instance": self.worst_instance,
-                "worst_detail": self.worst_detail, "bases": self.bases,
+                "worst_detail": self.worst_detail,
+                "worst_basis": self.worst_basis, "bases": self.bases,
                 "refuted_files": self.refuted_files, "note": self.note,
                 "status_text": self.status_text()}
 

@@ -90,10 +90,16 @@ def test_certified_refutation_uses_exact_opt():
 
 def test_ratio_check_labels():
     run = E.run_case("r", random_instance(5, 2), "gba", 4.0, 2.0)
-    assert E.check_ratio(run, 100.0).basis.startswith("estimate")
-    out = E.check_ratio(run, 1.0 + 1e-9)
-    if run.result.objective > run.opt()[1].objective:       # GBA not optimal here
-        assert out.violated and out.basis == "certified ALG/OPT"
+    loose = E.check_ratio(run, 100.0)
+    assert loose.basis.startswith("estimate") and loose.detail.endswith("(estimate)")
+    assert run.result.objective > run.opt()[1].objective     # GBA is not optimal here, so
+    out = E.check_ratio(run, 1.0 + 1e-9)                      # a bound of 1 is violated
+    assert out.violated and out.basis == "certified ALG/OPT"
+    assert out.detail.endswith("(certified)")
+    s = E.CheckSummary("theorem")
+    s.add(run, loose)
+    s.add(run, out)
+    assert s.to_dict()["worst_basis"] == "certified ALG/OPT"
 
 
 def test_final_status_rules():
