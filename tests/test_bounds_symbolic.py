@@ -33,12 +33,15 @@ def test_composition_gives_spec_closed_form(alg, regime):
 
 @pytest.mark.parametrize("alg, regime", PAIRS)
 def test_expression_is_the_product_of_the_lemma_constants(alg, regime):
-    lemmas = lemmas_for(alg, regime)
-    assert sp.simplify(compose(lemmas) - sp.Mul(*[l.constant for l in lemmas])) == 0
-    # changing one lemma's constant changes the ratio: nothing is stored as a literal
+    d = derive(alg, regime)
+    assert [l.name for l in d.lemmas] == [l.name for l in lemmas_for(alg, regime)]
+    assert sp.simplify(d.expression - sp.Mul(*[l.constant for l in d.lemmas])) == 0
+    # more than one lemma carries a constant: the ratio is a composition, not one literal
+    assert sum(l.constant != 1 for l in d.lemmas) >= 2
+    # compose follows a changed constant: nothing is stored as a literal
     from dataclasses import replace
-    changed = [replace(lemmas[0], constant=lemmas[0].constant * a)] + lemmas[1:]
-    assert sp.simplify(compose(changed) - derive(alg, regime).expression) != 0
+    changed = [replace(d.lemmas[0], constant=d.lemmas[0].constant * a)] + d.lemmas[1:]
+    assert sp.simplify(compose(changed) - a * d.expression) == 0
 
 
 def test_gsa_is_2alpha_times_gba():
