@@ -45,6 +45,9 @@ def test_json_with_empirical_and_plot(tmp_path, capsys):
         emp = [l["empirical"] for l in r["lemmas"] if l["empirical"] is not None]
         assert emp and all(e["instances"] >= 1 for e in emp)
         assert r["theorem_check"]["instances"] >= 1
+        # the ratio behind the theorem's worst slack says whether it is certified
+        assert r["theorem_check"]["worst_detail"].endswith(("(estimate)", "(certified)"))
+        assert r["theorem_check"]["worst_basis"].startswith(("estimate", "certified"))
 
 
 def test_table_output(capsys):
