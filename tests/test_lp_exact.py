@@ -102,6 +102,7 @@ def test_time_limit_reports_not_proven_optimal():
     assert res.status == "not proven optimal" and not res.proven_optimal
     _assert_checked(res, inst)
     assert res.lower_bound <= res.objective and res.gap > 0
+    assert res.objective <= res.info["upper_bound"]     # never worse than the best heuristic
     res = solve(inst, solver="cbc", time_limit=0.5)
     assert res.status == "not proven optimal"
     _assert_checked(res, inst)

@@ -55,7 +55,7 @@ def main(args: argparse.Namespace) -> int:
             if k != "objective":
                 t.add(k, v)
     if "fallback" in res.info:
-        t.notes.append(f"the solver found no schedule in time; reporting the "
+        t.notes.append(f"the solver found no better schedule in time; reporting the "
                        f"{res.info['fallback']}")
     if not res.proven_optimal:
         t.notes.append("not proven optimal: the objective is an upper bound on OPT and "
