@@ -16,7 +16,7 @@ from typing import Any
 
 from kvsched import Instance, check
 from kvsched.errors import InfeasibleScheduleError, InputFormatError
-from kvsched.results import atomic_write_json, provenance
+from kvsched.results import atomic_write_json, atomic_write_text, provenance
 from kvsched.tables import fmt
 
 from .evaluate import CERTIFIED, REFERENCES, bound_value, evaluate, schedule_of
@@ -271,14 +271,5 @@ def update_doc(doc: str | Path, folder: str | Path) -> str:
     table = summary_markdown(folder, relative_to=doc.resolve().parent.parent)
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    atomic_text(doc, f"{head}{START}\n{table}{END}{tail}")
+    atomic_write_text(doc, f"{head}{START}\n{table}{END}{tail}")
     return table
-
-
-def atomic_text(path: Path, text: str) -> None:
-    import os
-    import tempfile
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)

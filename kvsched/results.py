@@ -30,16 +30,15 @@ def dumps(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(obj, default=_default, indent=indent, sort_keys=False)
 
 
-def atomic_write_json(path: str | Path, obj: Any) -> Path:
-    """Write ``obj`` as JSON to ``path`` atomically (temp file in the same folder, fsync,
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (temp file in the same folder, fsync,
     ``os.replace``): a reader sees the old file or the new one, never half of one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as f:
-            f.write(dumps(obj))
-            f.write("\n")
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -50,6 +49,11 @@ def atomic_write_json(path: str | Path, obj: Any) -> Path:
             pass
         raise
     return path
+
+
+def atomic_write_json(path: str | Path, obj: Any) -> Path:
+    """Write ``obj`` as JSON to ``path`` atomically (see :func:`atomic_write_text`)."""
+    return atomic_write_text(path, dumps(obj) + "\n")
 
 
 def provenance(seed: int | None, params: dict[str, Any] | None = None) -> dict[str, Any]:
