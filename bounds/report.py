@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from kvsched.errors import InputFormatError
+from kvsched.results import atomic_write_text
 
 BEGIN, END = "<!-- evidence:begin -->", "<!-- evidence:end -->"
 DBEGIN, DEND = "<!-- derived:begin -->", "<!-- derived:end -->"
@@ -77,7 +78,4 @@ def update_doc(path: str | Path, records: list[dict], command: str) -> Path:
     new = _replace(text, BEGIN, END, evidence_table(records, command))
     if DBEGIN in new and DEND in new:
         new = _replace(new, DBEGIN, DEND, derived_table(records))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(new)
-    tmp.replace(path)                   # atomic on POSIX: readers see old or new
-    return path
+    return atomic_write_text(path, new)
