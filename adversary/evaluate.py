@@ -24,7 +24,6 @@ Dask workers.
 """
 from __future__ import annotations
 
-import inspect
 from typing import Any, Callable
 
 from kvsched import Instance, check
@@ -40,7 +39,7 @@ ESTIMATE = "estimate"
 def algorithm_params(alg: str, alpha: float | None) -> dict[str, Any]:
     """``{"alpha": alpha}`` if ``alg`` takes an alpha and one is given, else ``{}``."""
     spec = REGISTRY[alg]
-    if alpha is not None and "alpha" in inspect.signature(spec.func).parameters:
+    if alpha is not None and spec.accepts("alpha"):
         return {"alpha": float(alpha)}
     return {}
 

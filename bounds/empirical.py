@@ -18,7 +18,6 @@ one the derivation uses and the counting lemma says whether that length suffices
 """
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -204,7 +203,7 @@ def _budgets(alpha: float, count: int, recorded: dict[int, int]) -> np.ndarray:
 
 def accepts(algorithm: str, param: str) -> bool:
     """Whether the registered scheduler takes the keyword ``param``."""
-    return param in inspect.signature(get_algorithm(algorithm).func).parameters
+    return get_algorithm(algorithm).accepts(param)
 
 
 def run_case(family: str, inst: Instance, algorithm: str, alpha: float,

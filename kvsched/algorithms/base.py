@@ -13,6 +13,7 @@ module) is completed from the checked memory profile.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -64,6 +65,10 @@ class AlgorithmSpec:
     clairvoyant: bool
     description: str
     defaults: dict[str, Any]
+
+    def accepts(self, param: str) -> bool:
+        """Whether the scheduler takes the keyword ``param`` (e.g. ``"alpha"``)."""
+        return param in inspect.signature(self.func).parameters
 
 
 REGISTRY: dict[str, AlgorithmSpec] = {}

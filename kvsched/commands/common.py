@@ -31,12 +31,6 @@ def add_output_arguments(p: argparse.ArgumentParser, seed: bool = True) -> None:
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
-def takes_alpha(spec) -> bool:
-    """Whether the registered algorithm's function has an ``alpha`` parameter."""
-    import inspect
-    return "alpha" in inspect.signature(spec.func).parameters
-
-
 def check_alpha(alpha: float | None) -> None:
     """``--alpha`` must be ``> 1`` when given (the geometric budgets need it)."""
     from ..errors import KvschedError

@@ -15,7 +15,7 @@ from ..lower_bounds import best_lower_bound
 from ..results import provenance
 from ..tables import Table
 from .common import (add_instance_arguments, add_output_arguments, check_alpha, emit,
-                     instance_from_args, takes_alpha)
+                     instance_from_args)
 
 HELP = "run one algorithm on an instance file and report its checked cost"
 
@@ -35,7 +35,7 @@ def algorithm_params(spec, alpha: float | None) -> dict:
     """``{"alpha": alpha}`` if given; an algorithm without that parameter is an error."""
     if alpha is None:
         return {}
-    if not takes_alpha(spec):
+    if not spec.accepts("alpha"):
         raise KvschedError(f"algorithm {spec.name} takes no --alpha")
     check_alpha(alpha)
     return {"alpha": alpha}

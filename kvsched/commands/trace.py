@@ -20,7 +20,7 @@ from ..loaders import load_instance
 from ..lower_bounds import best_lower_bound
 from ..results import provenance
 from ..tables import Table
-from .common import check_alpha, emit, takes_alpha
+from .common import check_alpha, emit
 
 HELP = "compare algorithms on a request trace (e.g. the Azure conversation trace)"
 
@@ -65,7 +65,7 @@ def parse_algorithms(text: str) -> list[str]:
 
 def params_for(spec, alpha: float | None) -> dict:
     """``alpha`` goes to the algorithms whose function takes it, and only to them."""
-    if alpha is None or not takes_alpha(spec):
+    if alpha is None or not spec.accepts("alpha"):
         return {}
     return {"alpha": alpha}
 
