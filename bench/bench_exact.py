@@ -1,4 +1,4 @@
-"""Benchmark: exact optima on the fixed benchmark set, tight vs plain, HiGHS and CBC.
+"""Benchmark: exact optima on the fixed benchmark set: A*, and the MIP tight vs plain, HiGHS and CBC.
 
 The set (``bench/instances/``, written by ``--make-instances``): ``M = 20``,
 ``o_i ~ U[1, 8]``, ``s_i ~ U[0, min(10, M - o_i)]`` (``kvsched.defaults.random_instance``),
@@ -9,7 +9,8 @@ Run::
     python bench/bench_exact.py --make-instances          # (re)write the fixed set
     python bench/bench_exact.py                           # full run (long; background it)
     python bench/bench_exact.py --quick                   # n <= 10, seeds 0..1
-    python bench/bench_exact.py --configs highs-tight --push   # largest n within 60 s
+    python bench/bench_exact.py --push                    # largest n A* proves within 60 s
+    python bench/bench_exact.py --push --push-config highs-tight
     python bench/bench_exact.py --ablation --sizes 10 --out lp/results/bench_exact_ablation.json
 
 Every configuration solves every instance in the same process, one thread, interleaved
@@ -50,6 +51,7 @@ CONFIGS = {
     "highs-tight": dict(solver="highs", formulation="tight"),
     "cbc-plain": dict(solver="cbc", formulation="plain", warm_start=False),
     "cbc-tight": dict(solver="cbc", formulation="tight"),
+    "astar": dict(solver="astar"),
 }
 # Ablation (--ablation): the tight HiGHS run with one speed-up removed at a time.
 ABLATION = {"highs-tight-untuned": dict(solver="highs", formulation="tight", tuned=False),
@@ -61,8 +63,15 @@ for _trick in DEFAULT_TRICKS:
         tricks=tuple(t for t in DEFAULT_TRICKS if t != _trick))
 ABLATION["highs-tight-with-count_cuts"] = dict(solver="highs", formulation="tight",
                                                tricks=(*DEFAULT_TRICKS, "count_cuts"))
+# A* ablation (--astar-ablation): one pruning rule or bound term of lp.astar removed at a time.
+from lp.astar import RULES as ASTAR_RULES  # noqa: E402
+
+ASTAR_ABLATION = {f"astar-no-{r}": dict(solver="astar",
+                                        tricks=tuple(x for x in ASTAR_RULES if x != r))
+                  for r in ASTAR_RULES}
 CONFIGS.update(ABLATION)
-MAIN_CONFIGS = ["highs-plain", "highs-tight", "cbc-plain", "cbc-tight"]
+CONFIGS.update(ASTAR_ABLATION)
+MAIN_CONFIGS = ["astar", "highs-plain", "highs-tight", "cbc-plain", "cbc-tight"]
 
 
 def make_instances() -> None:
@@ -148,21 +157,22 @@ def summary(records, configs) -> list[Table]:
             secs = [x["seconds"] for x in runs]
             t.add(n, cfg, len(runs), sum(x["proven_optimal"] for x in runs),
                   statistics.median(secs), max(secs))
-    s = Table("Speed-up of the tight formulation over plain on the whole set (total time; "
-              "'>=' when a plain run hit its time limit)",
-              ["backend", "instances", "plain total s", "tight total s", "speed-up"])
+    s = Table("Speed-up over the plain formulation on the whole set (total time; '>=' when "
+              "a plain run hit its time limit)",
+              ["method", "vs", "instances", "plain total s", "method total s", "speed-up"])
     for backend in ("highs", "cbc"):
-        both = [r for r in records
-                if f"{backend}-plain" in r["runs"] and f"{backend}-tight" in r["runs"]]
-        if not both:
-            continue
-        p = sum(r["runs"][f"{backend}-plain"]["seconds"] for r in both)
-        q = sum(r["runs"][f"{backend}-tight"]["seconds"] for r in both)
-        capped = any(not r["runs"][f"{backend}-plain"]["proven_optimal"] for r in both)
-        unsolved = any(not r["runs"][f"{backend}-tight"]["proven_optimal"] for r in both)
-        ratio = f"{'>=' if capped else ''}{p / q:.2f}x" if not unsolved else \
-            f"{p / q:.2f}x (tight also hit limits: not a bound)"
-        s.add(backend, len(both), p, q, ratio)
+        for method in (f"{backend}-tight", "astar"):
+            both = [r for r in records
+                    if f"{backend}-plain" in r["runs"] and method in r["runs"]]
+            if not both:
+                continue
+            p = sum(r["runs"][f"{backend}-plain"]["seconds"] for r in both)
+            q = sum(r["runs"][method]["seconds"] for r in both)
+            capped = any(not r["runs"][f"{backend}-plain"]["proven_optimal"] for r in both)
+            unsolved = any(not r["runs"][method]["proven_optimal"] for r in both)
+            ratio = f"{'>=' if capped else ''}{p / q:.2f}x" if not unsolved else \
+                f"{p / q:.2f}x ({method} also hit limits: not a bound)"
+            s.add(method, f"{backend}-plain", len(both), p, q, ratio)
     tot = Table("Total seconds per configuration", ["config", "instances", "proven optimal",
                                                     "total s"])
     for cfg in configs:
@@ -174,8 +184,10 @@ def summary(records, configs) -> list[Table]:
 
 
 def push(args) -> int:
-    """Largest n solved to optimality by highs-tight within the time limit (seeds 0..k-1)."""
-    t = Table(f"Pushing n: highs-tight, time limit {args.time_limit} s, seeds "
+    """Largest n solved to optimality by ``--push-config`` within the time limit (seeds
+    0..k-1 of the same generator, n = push_from, push_from + 2, ...)."""
+    cfg = args.push_config
+    t = Table(f"Pushing n: {cfg}, time limit {args.time_limit} s, seeds "
               f"0..{args.push_seeds - 1}", ["n", "seed", "objective", "status", "seconds"])
     largest, n = None, args.push_from
     recs = []
@@ -183,7 +195,7 @@ def push(args) -> int:
         solved = 0
         for seed in range(args.push_seeds):
             inst = random_instance(n, seed)
-            res = solve(inst, time_limit=args.time_limit, **CONFIGS["highs-tight"])
+            res = solve(inst, time_limit=args.time_limit, **CONFIGS[cfg])
             t.add(n, seed, res.objective, res.status, res.seconds)
             recs.append({"n": n, "seed": seed, "objective": res.objective,
                          "status": res.status, "seconds": res.seconds})
@@ -196,7 +208,8 @@ def push(args) -> int:
     t.notes.append(f"largest n with at least one seed proven optimal within "
                    f"{args.time_limit} s: {largest}")
     render([t])
-    atomic_write_json(Path(args.out).with_name("bench_exact_push.json"),
+    name = "bench_exact_push.json" if cfg == "highs-tight" else f"bench_exact_push_{cfg}.json"
+    atomic_write_json(Path(args.out).with_name(name),
                       {"records": recs, "largest_n": largest,
                        "provenance": provenance(None, vars_json(args))})
     return 0
@@ -216,6 +229,9 @@ def main(argv=None) -> int:
     ap.add_argument("--cbc-max-n", type=int, default=12, help="skip CBC above this n")
     ap.add_argument("--push", action="store_true", help="find the largest n within the limit")
     ap.add_argument("--push-from", type=int, default=16)
+    ap.add_argument("--push-config", default="astar", choices=list(CONFIGS))
+    ap.add_argument("--astar-ablation", action="store_true",
+                    help="astar and astar minus each pruning rule or bound term")
     ap.add_argument("--push-seeds", type=int, default=3)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
@@ -224,6 +240,8 @@ def main(argv=None) -> int:
         return 0
     if args.ablation:
         args.configs = ["highs-plain", "highs-tight", *ABLATION]
+    if args.astar_ablation:
+        args.configs = ["astar", *ASTAR_ABLATION]
     if args.push:
         return push(args)
     return run(args)

@@ -119,7 +119,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     """Exact optimum of ``instance`` (see the module docstring).
 
     ``solver``: ``"highs"``, ``"cbc"`` or ``"astar"`` (:mod:`lp.astar`; ignores the
-    formulation, ``via``, ``threads`` and ``tricks``); ``via``: ``"direct"`` (highspy, default for
+    formulation, ``via`` and ``threads``, and reads ``tricks`` as the subset of
+    ``lp.astar.RULES`` to use); ``via``: ``"direct"`` (highspy, default for
     HiGHS) or ``"pulp"`` (the only path for CBC). ``algorithms``: registered heuristics for
     the warm start and upper bound (default all). ``formulation="plain"`` ignores the upper
     bound (no horizon tightening, no cutoff) and uses no warm start unless ``warm_start``.
@@ -130,7 +131,7 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, not {solver!r}")
     if solver == "astar":
-        return _solve_astar(instance, time_limit, algorithms, t0)
+        return _solve_astar(instance, time_limit, algorithms, t0, tricks)
     via = via or ("direct" if solver == "highs" else "pulp")
     if solver == "cbc" and via != "pulp":
         raise ValueError("CBC is only available through PuLP (via='pulp')")
@@ -203,8 +204,8 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
                        int(bound), formulation, info, report)
 
 
-def _solve_astar(inst: Instance, time_limit: float | None, algorithms, t0: float
-                 ) -> ExactResult:
+def _solve_astar(inst: Instance, time_limit: float | None, algorithms, t0: float,
+                 rules: tuple[str, ...] | None) -> ExactResult:
     """``solve(..., solver="astar")``: the best checked heuristic schedule is the upper
     bound that :func:`lp.astar.solve` prunes with (and proves optimal if nothing beats it)."""
     from . import astar
@@ -220,7 +221,8 @@ def _solve_astar(inst: Instance, time_limit: float | None, algorithms, t0: float
                            time.perf_counter() - t0, "astar", lb, "combinatorial", info,
                            cheapest.report)
     left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
-    res = astar.solve(inst, upper_bound=cheapest.schedule, time_limit=left)
+    res = astar.solve(inst, upper_bound=cheapest.schedule, time_limit=left,
+                      rules=astar.RULES if rules is None else rules)
     info.update(expansions=res.expansions, search_seconds=res.seconds)
     if res.stopped:
         info["stopped"] = res.stopped
