@@ -2,7 +2,8 @@
 
 The fast exact method for the small instances kvsched certifies ratios on (on the issue 4
 benchmark the time-indexed integer program of :mod:`lp.exact` needs about 10 s at
-``n = 14``; this search about 1 s, see ``bench/bench_exact.py``). It shares no code with
+``n = 14`` and often fails at ``n = 16`` within 60 s; this search typically needs under a
+second at ``n = 14`` and a few seconds at ``n = 16``: ``lp/results/bench_exact.log``). It shares no code with
 the integer program or :mod:`lp.brute`, and every schedule it returns passes
 :func:`kvsched.check`.
 
