@@ -120,6 +120,9 @@ def conflict_cliques(inst: Instance) -> list[list[int]]:
 
 
 RULES = ("symmetry", "unit_jobs", "cliques")
+# Memory guard: the per-running-set cache holds a profile of max(o) + 1 integers each; past
+# this many cells (roughly 1 GB of Python ints) the search stops with a lower bound.
+MAX_PROFILE_CELLS = 25_000_000
 
 
 class _Search:
@@ -323,8 +326,8 @@ def solve(inst: Instance, upper_bound: Schedule | None = None,
                 stopped = f"time limit {time_limit:g} s"
                 heapq.heappush(heap, (f, negg, 0, state))
                 break
-            if len(dist) > max_states:
-                stopped = f"more than {max_states} states"
+            if len(dist) > max_states or len(S._info) * S.span > MAX_PROFILE_CELLS:
+                stopped = f"state budget ({len(dist)} states, {len(S._info)} running sets)"
                 heapq.heappush(heap, (f, negg, 0, state))
                 break
         g2 = g + W.bit_count() + len(R)

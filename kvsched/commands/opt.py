@@ -1,6 +1,6 @@
 """Solve an instance exactly (time-indexed integer program with HiGHS or CBC, or the A*
-search of ``lp.astar``) and report the optimum, the solver status, gap and time. A run that hits its time limit reports
-"not proven optimal" with the best schedule found; the schedule is always checked."""
+search of ``lp.astar``) and report the optimum, the solver status, gap and time. A run
+that hits its time limit reports "not proven optimal" with the best schedule found; the schedule is always checked."""
 from __future__ import annotations
 
 import argparse
