@@ -180,7 +180,7 @@ def summary(records, configs) -> list[Table]:
         if runs:
             tot.add(cfg, len(runs), sum(x["proven_optimal"] for x in runs),
                     sum(x["seconds"] for x in runs))
-    return [t, s, tot]
+    return [t, *([s] if s.rows else []), tot]
 
 
 def push(args) -> int:
