@@ -138,7 +138,6 @@ class _Search:
         self.s = s = [int(v) for v in inst.s]
         self.o = o = [int(v) for v in inst.o]
         self.need = [[s[i] + 1 + u for u in range(o[i])] for i in range(n)]
-        self.bits = [1 << i for i in range(n)]
         area = [s[i] * o[i] + o[i] * (o[i] + 1) // 2 for i in range(n)]
         self.area_order = [(1 << i, area[i]) for i in sorted(range(n),
                                                              key=lambda i: (area[i], i))]
@@ -163,8 +162,10 @@ class _Search:
 
     # -- everything that depends on the running set only -------------------------------
     def info(self, R: tuple[int, ...]):
-        """Cached per running set ``R``: ``(remaining steps, CC, free, used, ends, fits,
-        rel, advanced R)``; ``ends`` lists ``(bit, e_i + o_i)`` sorted by the end."""
+        """Cached per running set ``R``: ``(remaining steps, CC, free, used, ends, fits, rel,
+        advanced R, profile, e)``: ``CC[T]`` the free memory-time before ``T``; ``ends``
+        ``(bit, e_i + o_i)`` sorted by the end; ``fits`` the jobs with ``e_i = 0``; ``rel``
+        the waiting-set bits the moves depend on; ``e[i]`` the earliest fitting start."""
         got = self._info.get(R)
         if got is not None:
             return got
