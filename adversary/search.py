@@ -64,6 +64,7 @@ class SearchConfig:
     large_threshold: float = 0.25    # regime large: max(s+o)/M <= this
     reference: str = "lazy"          # lazy | exact | registered (auto = exact; adversary.evaluate)
     time_limit: float = 10.0         # per exact solve, seconds
+    solver: str = "highs"            # lp.exact solver for the reference: highs | cbc | astar
     cross_check_n: int = 5           # confirm proven optima of <= this many jobs by brute force
     t0: float = 0.05                 # initial temperature (ratio units)
     cooling: float = 0.98            # per generation
@@ -79,6 +80,10 @@ class SearchConfig:
         if self.reference not in REFERENCE_CHOICES:
             raise KvschedError(f"unknown reference {self.reference!r}; choose from "
                                f"{', '.join(REFERENCE_CHOICES)}")
+        from lp.exact import SOLVERS
+        if self.solver not in SOLVERS:
+            raise KvschedError(f"unknown solver {self.solver!r}; choose from "
+                               f"{', '.join(SOLVERS)}")
         if self.strategy not in ("anneal", "restarts"):
             raise KvschedError(f"unknown strategy {self.strategy!r} (anneal or restarts)")
         if self.n < 1 or self.walkers < 1 or self.o_max < 1:
@@ -106,7 +111,8 @@ class SearchConfig:
 
     def eval_config(self) -> dict[str, Any]:
         return {"alg": self.alg, "alpha": self.used_alpha, "reference": self.reference,
-                "time_limit": self.time_limit, "cross_check_n": self.cross_check_n}
+                "time_limit": self.time_limit, "cross_check_n": self.cross_check_n,
+                "solver": self.solver}
 
     def run_name(self) -> str:
         a = "" if self.alpha is None else f"-a{self.alpha:g}"
@@ -154,8 +160,14 @@ def load_checkpoint(run_dir: Path, cfg: SearchConfig) -> dict[str, Any] | None:
     if not p.exists():
         return None
     data = json.loads(p.read_text())
-    if data.get("config") != cfg.to_dict():
-        diff = sorted(k for k, v in cfg.to_dict().items() if data.get("config", {}).get(k) != v)
+    saved = dict(data.get("config", {}))
+    # a field added after the checkpoint was written ran at its default value then
+    defaults = {f.name: f.default for f in fields(SearchConfig)}
+    for k, v in cfg.to_dict().items():
+        if k not in saved and v == defaults.get(k):
+            saved[k] = v
+    if saved != cfg.to_dict():
+        diff = sorted(k for k, v in cfg.to_dict().items() if saved.get(k) != v)
         raise KvschedError(f"{p}: checkpoint was made with other parameters ({', '.join(diff)}); "
                            f"use another --out or --fresh")
     return data["state"]

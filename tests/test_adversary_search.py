@@ -171,6 +171,34 @@ def test_checkpoint_of_other_parameters_is_refused(tmp_path):
         run_search(other, tmp_path, evals=16)
 
 
+def test_checkpoint_from_before_a_new_field_resumes_at_its_default(tmp_path):
+    """A checkpoint written before ``solver`` existed ran with the default (HiGHS): it
+    resumes under the default and is refused under another solver."""
+    full = run_search(cfg(), tmp_path / "full", evals=40)
+    run_search(cfg(), tmp_path / "old", evals=16)
+    ck = tmp_path / "old" / cfg().run_name() / "checkpoint.json"
+    data = json.loads(ck.read_text())
+    del data["config"]["solver"]
+    ck.write_text(json.dumps(data))
+    with pytest.raises(KvschedError, match="other parameters.*solver"):
+        run_search(cfg(solver="astar"), tmp_path / "old", evals=40)
+    rest = run_search(cfg(), tmp_path / "old", evals=40)
+    assert rest.resumed_from == 16 and trajectory(rest) == trajectory(full)
+
+
+def test_astar_and_highs_references_give_the_same_certified_search(tmp_path):
+    """Both exact solvers prove the same optima, so the search (whose moves depend only on
+    the ratios) takes the same path and certifies the same best ratio."""
+    a = run_search(cfg(reference="exact", n=5), tmp_path / "h", evals=24)
+    b = run_search(cfg(reference="exact", n=5, solver="astar"), tmp_path / "a", evals=24)
+    assert trajectory(a) == trajectory(b) and a.best["instance"] == b.best["instance"]
+    assert a.best["ratio_label"] == b.best["ratio_label"] == CERTIFIED
+    assert [a.best["reference"]["source"], b.best["reference"]["source"]] == [
+        "lp.exact (highs)", "lp.exact (astar)"]
+    with pytest.raises(KvschedError, match="unknown solver"):
+        cfg(solver="gurobi")
+
+
 def test_local_processes_give_the_serial_result(tmp_path):
     serial = run_search(cfg(regime="large"), tmp_path / "s", evals=40)
     par = run_search(cfg(regime="large"), tmp_path / "p", evals=40, workers=2)

@@ -63,6 +63,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "algorithm), exact (lp.exact for every candidate; auto is a "
                         "deprecated alias), registered")
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds per exact solve")
+    p.add_argument("--solver", choices=["highs", "cbc", "astar"], default="highs",
+                   help="exact solver of the reference (lp.exact): highs (default), cbc, or "
+                        "astar (combinatorial, much faster beyond n = 8)")
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
@@ -143,7 +146,7 @@ def main(args: argparse.Namespace) -> int:
                        alpha=args.alpha, strategy=args.strategy, walkers=args.walkers,
                        o_max=args.o_max, M_max=args.M_max,
                        large_threshold=args.large_threshold, reference=args.reference,
-                       time_limit=args.time_limit)
+                       time_limit=args.time_limit, solver=args.solver)
     by_evals = args.evals is not None
     prog, task = _progress(args, args.evals if by_evals else budget, by_evals)
     elapsed_total = budget or 0.0
