@@ -64,6 +64,9 @@ def main(args: argparse.Namespace) -> int:
     if not res.proven_optimal:
         t.notes.append("not proven optimal: the objective is an upper bound on OPT and "
                        "lower_bound a proven lower bound")
+        if args.solver != "astar":
+            t.notes.append("--solver astar (combinatorial search) is usually much faster on "
+                           "small instances; see docs/exact.md")
     emit(args, [t], {**res.to_dict(), "n": inst.n, "M": inst.M,
                      "large_memory_ratio": inst.large_memory_ratio, "summary": summary,
                      "checked": res.report is not None,
