@@ -286,6 +286,13 @@ class _Search:
         return out
 
 
+def root_bound(inst: Instance) -> int:
+    """The bound ``h`` of the empty start (nothing running): per completion rank the
+    maximum of the area bound, the ``k``-th smallest ``o`` (so it is ``>= lb_combined``)
+    and the conflict-clique tail. Cheap, and on clique-heavy instances above the LP."""
+    return _Search(inst).h((1 << inst.n) - 1, ())
+
+
 def solve(inst: Instance, upper_bound: Schedule | None = None,
           time_limit: float | None = None, max_states: int = 4_000_000,
           rules: tuple[str, ...] = RULES) -> AStarResult:

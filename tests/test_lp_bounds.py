@@ -22,9 +22,10 @@ def test_every_bound_below_opt_and_tight_lp_dominates(inst):
     assert b["lp_tight"] >= max(comb.values())
     assert b["lp_plain"] >= comb["sum_o"]
     assert lp_relaxation(inst, "tight", upper_bound=opt) <= opt + 1e-6
+    assert b["cliques"] >= comb["combined"]            # it adds terms to lb_combined's max
     value, name = best_lower_bound(inst)
     assert value == max(b.values()) and b[name] == value
-    assert best_lower_bound(inst, lp=False)[0] == max(comb.values())
+    assert best_lower_bound(inst, lp=False)[0] == max(*comb.values(), b["cliques"])
 
 
 def test_bounds_below_opt_on_benchmark_family():
@@ -35,6 +36,16 @@ def test_bounds_below_opt_on_benchmark_family():
         b = all_bounds(inst)
         assert max(b.values()) <= res.objective
         assert b["lp_tight"] >= b["combined"]
+
+
+def test_clique_bound_can_beat_the_lp():
+    """Jobs that can never share a step run in sequence; the LP relaxation smears them."""
+    from kvsched.loaders import load_json
+    from tests.conftest import REPO
+    inst = load_json(REPO / "bench" / "instances" / "n14_seed1.json")
+    b = all_bounds(inst)
+    assert b["lp_tight"] < b["cliques"] <= 214                 # OPT 214 (HiGHS and A*)
+    assert best_lower_bound(inst)[1] == "cliques"
 
 
 def test_plain_lp_can_fall_below_the_combined_bound():
