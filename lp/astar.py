@@ -38,8 +38,7 @@ current step, let ``p(u)`` be the committed profile of ``R`` and
   in ``W`` (the bound of :func:`kvsched.lower_bounds.lb_combined`, on top of ``R``);
 * job ``i`` cannot start before ``e_i``, the first step where its whole profile fits on
   top of ``p`` (other jobs only add memory), so ``C'_i >= e_i + o_i`` and
-  ``C'_[k] >= `` the ``k``-th smallest ``e_i + o_i``.
-
+  ``C'_[k] >= `` the ``k``-th smallest ``e_i + o_i``;
 * [``cliques``] two jobs that can never run during a common step (:func:`max_overlap`
   is 0) run one after the other in every schedule, and so do the jobs of a clique ``Q``
   of that conflict graph. If ``c`` jobs of ``Q`` wait, at most ``|W| - c`` waiting jobs
@@ -48,16 +47,39 @@ current step, let ``p(u)`` be the committed profile of ``R`` and
   ``Q``). This bounds the tail, where the area bound is weakest: big jobs that cannot
   share memory (on the ``n = 14`` benchmark it cut the states expanded up to 36-fold).
 
-All of these bound the same ``C'_[k]``, so ``h = sum_R (o_j - a) + sum_k`` (their maximum).
+All three bound the same ``C'_[k]``, so ``h = sum_R (o_j - a) + sum_k`` (their maximum).
 A* with an admissible bound, re-opening a state whenever a cheaper path to it is found,
 returns an optimal schedule. Ties in ``f = g + h`` go to the deeper state.
+
+**State dominance** [``dominance``] (found by a helper session; pruning, not a bound term).
+Write ``v(X) = g(X) + sum_R (o_j - a)`` (cost so far plus what the running jobs still
+cost) and ``p_X`` for the committed profile of ``X``. A continuation of ``X`` starts each
+waiting job ``i`` at a relative step ``tau_i`` and costs ``v(X) + sum_W (tau_i + o_i)``.
+
+* (i) Same ``W``: if a stored ``Y = (W, R_Y)`` has ``v(Y) <= v(X)`` and ``p_Y <= p_X`` at
+  every future step, every continuation of ``X`` is feasible from ``Y`` (each step holds
+  ``p_Y + new <= p_X + new <= M``) at no higher cost, so ``X`` is dropped; an open ``X``
+  is also dropped when such a ``Y`` arrives later.
+* (ii) One job ahead: ``Y = (W - {i}, R_Y)`` with ``p_Y <= p_X`` and
+  ``v(Y) <= v(X) + e_i(X) + o_i``: ``Y`` copies ``X``'s continuation without ``i``, which
+  costs ``X`` at least ``e_i + o_i`` (``i`` cannot start before ``e_i`` on top of ``p_X``).
+
+The copied continuation may break the move rules above from ``Y`` (an idle step, a unit
+job left waiting), but then a strictly cheaper one obeys them, so ``Y`` is at least as
+good either way. Both rules keep an optimal path open: ``p_Y <= p_X`` means ``Y``'s
+running jobs end no later, so ``Y``'s copy takes no more steps than ``X``'s continuation;
+by induction on the number of steps an optimal continuation still needs, the best
+"good" state (optimal ``g``, on an optimal path) is never lost. Profiles and ``v`` are
+packed into one integer per state with a guard bit per field, so one subtraction compares
+a new state with all the stored states of a ``W`` at once (the field widths are sized in
+:func:`solve`). On the ``n = 14, 16`` benchmark it cut expansions 3.9x and time ~2x.
 
 **Upper bound and proof by exhaustion.** Given the cost ``UB`` of a checked schedule, states
 with ``f >= UB`` are dropped: they cannot lead to a cheaper schedule. If the search ends
 without reaching the goal, nothing cheaper than ``UB`` exists and that schedule is optimal.
 
-**Lower bound when stopped early.** Some state of an optimal path is always open with its
-optimal ``g``, so ``min(UB, min f over the open states)`` is a lower bound on OPT.
+**Lower bound when stopped early.** Some good state is always open (with dominance, by the
+induction above), so ``min(UB, min f over the open states)`` is a lower bound on OPT.
 """
 from __future__ import annotations
 
@@ -119,7 +141,7 @@ def conflict_cliques(inst: Instance) -> list[list[int]]:
                   if len(q) >= 2)
 
 
-RULES = ("symmetry", "unit_jobs", "cliques")
+RULES = ("symmetry", "unit_jobs", "cliques", "dominance")
 # Memory guard: the per-running-set cache holds a profile of max(o) + 1 integers each; past
 # this many cells (roughly 1 GB of Python ints) the search stops with a lower bound.
 MAX_PROFILE_CELLS = 25_000_000
@@ -156,6 +178,9 @@ class _Search:
             for i in Q:
                 self.in_clique |= 1 << i
         self.unit = "unit_jobs" in rules
+        self.dominance = "dominance" in rules
+        self.pw = w = M.bit_length() + 1         # packed profile field: value + guard bit
+        self.G = sum(1 << (w * u + w - 1) for u in range(span))
         self._info: dict = {}
         self._tail: dict = {}
         self._moves: dict = {}
@@ -204,13 +229,16 @@ class _Search:
             if self.prev_same[i] >= 0:
                 rel |= 1 << self.prev_same[i]
         adv = tuple(c + 1 for c in R if (c % span) + 1 < o[c // span])
-        got = (rcost, CC, free, used, ends, fits, rel, adv, prof, start)
+        pk = 0                                   # prof packed, self.pw bits a field
+        for u in range(rmax - 1, -1, -1):
+            pk = (pk << self.pw) | prof[u]
+        got = (rcost, CC, free, used, ends, fits, rel, adv, prof, start, pk)
         self._info[R] = got
         return got
 
     def h(self, W: int, R: tuple[int, ...]) -> int:
         """The admissible bound of the module docstring."""
-        cost, CC, free, used, ends, _, _, _, _, e = self.info(R)
+        cost, CC, free, used, ends, _, _, _, _, e, _ = self.info(R)
         M = self.M
         es = [end for b, end in ends if W & b]
         k = len(es)
@@ -258,7 +286,7 @@ class _Search:
 
     def moves(self, W: int, R: tuple[int, ...]):
         """``[(S mask, next R)]``: every allowed start set (see the module docstring)."""
-        _, _, _, _, _, fits, rel, adv, prof, _ = self.info(R)
+        _, _, _, _, _, fits, rel, adv, prof, _, _ = self.info(R)
         key = (R, W & rel)
         got = self._moves.get(key)
         if got is not None:
@@ -319,10 +347,37 @@ def solve(inst: Instance, upper_bound: Schedule | None = None,
     expansions = 0
     goal = None
     stopped = None
+    # dominance store: dom[W] = [packed blocks, g of each, R of each, least v]; a block is
+    # the packed profile, then the cost field v, then a flag bit (L bits in all)
+    use_dom = S.dominance
+    dom: dict = {}
+    dead: set = set()                # open states dropped by a dominating newcomer
+    w = S.pw
+    VS = S.span * w
+    # cost field + guard bit: an expanded state has g <= f <= OPT <= n * sum(o) (one job at
+    # a time costs no more), so v = g + step + remaining <= n sum(o) + n + sum(o), and the
+    # limit of (ii) adds at most e_i + o_i <= 2 span more
+    tokens = int(sum(S.o))
+    CW = (inst.n * tokens + inst.n + tokens + 2 * S.span + 1).bit_length() + 1
+    L = VS + CW + 1
+    G1 = S.G | 1 << (VS + CW - 1)
+    H1 = 1 << (L - 1)
+    REP, GG, HH = [0, 1], [0, G1], [0, H1]
+    o = S.o
+
+    def grow_rep(k: int) -> None:
+        while k >= len(REP):
+            m = len(REP)
+            REP.append(REP[-1] | 1 << (L * (m - 1)))
+            GG.append(GG[-1] | G1 << (L * (m - 1)))
+            HH.append(HH[-1] | H1 << (L * (m - 1)))
+
     while heap:
         f, negg, _, state = heapq.heappop(heap)
         g = -negg
         if g > dist[state]:
+            continue
+        if state in dead:
             continue
         W, R = state
         if not W and not R:
@@ -344,10 +399,65 @@ def solve(inst: Instance, upper_bound: Schedule | None = None,
             old = dist.get(nxt)
             if old is not None and old <= g2:
                 continue
-            f2 = g2 + S.h(nxt[0], nR)
+            W2 = nxt[0]
+            if use_dom:
+                inf = S.info(nR)
+                pk = inf[10]
+                val = g2 + inf[0]
+                blk = pk | val << VS
+                ent = dom.get(W2)
+                if ent is not None:          # (i) a stored state with the same W
+                    big, gs, sts, _ = ent
+                    k = len(sts)
+                    if k >= len(REP):
+                        grow_rep(k)
+                    gg, hh = GG[k], HH[k]
+                    pp = blk * REP[k]
+                    if (hh - (((pp | gg) - big) & gg ^ gg)) & hh:
+                        continue
+                e = inf[9]                   # (ii) a stored state one job ahead
+                rest = W2
+                hit = False
+                while rest:
+                    low = rest & -rest
+                    rest ^= low
+                    en2 = dom.get(W2 ^ low)
+                    if en2 is None:
+                        continue
+                    i = low.bit_length() - 1
+                    lim = val + e[i] + o[i]
+                    if en2[3] > lim:
+                        continue
+                    k2 = len(en2[2])
+                    if k2 >= len(REP):
+                        grow_rep(k2)
+                    g2g, h2h = GG[k2], HH[k2]
+                    if (h2h - (((((pk | lim << VS) * REP[k2]) | g2g) - en2[0]) & g2g ^ g2g)) & h2h:
+                        hit = True
+                        break
+                if hit:
+                    continue
+                if ent is None:
+                    dom[W2] = [blk, [g2], [nR], val]
+                else:                        # drop the open states the newcomer dominates
+                    z = (hh - (((big | gg) - pp) & gg ^ gg)) & hh
+                    while z:
+                        low = z & -z
+                        j = (low.bit_length() - L) // L
+                        r2 = sts[j]
+                        if r2 != nR and dist.get((W2, r2)) == gs[j]:
+                            dead.add((W2, r2))
+                        z ^= low
+                    ent[0] = big | blk << (L * k)
+                    gs.append(g2)
+                    sts.append(nR)
+                    if val < ent[3]:
+                        ent[3] = val
+            f2 = g2 + S.h(W2, nR)
             if ub is not None and f2 >= ub:
                 continue
             dist[nxt] = g2
+            dead.discard(nxt)
             parent[nxt] = (state, mask)
             heapq.heappush(heap, (f2, -g2, count, nxt))
             count += 1

@@ -97,9 +97,29 @@ def test_hand_cases():
 ALL_SUBSETS = [c for r in range(len(astar.RULES) + 1) for c in combinations(astar.RULES, r)]
 
 
-def test_rules_are_the_three_documented():
-    assert sorted(astar.RULES) == ["cliques", "symmetry", "unit_jobs"]
-    assert len(ALL_SUBSETS) == 8
+def test_rules_are_the_four_documented():
+    assert sorted(astar.RULES) == ["cliques", "dominance", "symmetry", "unit_jobs"]
+    assert len(ALL_SUBSETS) == 16
+
+
+@settings(max_examples=60)
+@given(instances(n_min=2, n_max=5, M_max=300, o_max=40, edge=False))
+def test_dominance_keeps_the_optimum_with_wide_packed_fields(inst):
+    """The dominance rule compares states packed into one integer (profile fields of
+    ``bit_length(M) + 1`` bits, a cost field sized from ``n sum(o)``): large ``M`` and long
+    outputs exercise the field widths and guard bits."""
+    ref = astar.solve(inst, rules=("symmetry", "unit_jobs", "cliques"))
+    res = astar.solve(inst)
+    assert ref.proven_optimal and res.proven_optimal
+    _assert_optimal_and_checked(res, inst, ref.objective)
+
+
+@pytest.mark.slow
+@settings(max_examples=120)
+@given(instances(n_min=6, n_max=10, M_max=20, o_max=4, edge=False))
+def test_dominance_keeps_the_optimum_on_medium_instances(inst):
+    ref = astar.solve(inst, rules=("symmetry", "unit_jobs", "cliques"))
+    _assert_optimal_and_checked(astar.solve(inst), inst, ref.objective)
 
 
 def _rules_keep_optimum(inst):
