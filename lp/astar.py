@@ -179,8 +179,7 @@ class _Search:
                 self.in_clique |= 1 << i
         self.unit = "unit_jobs" in rules
         self.dominance = "dominance" in rules
-        self.pw = w = M.bit_length() + 1         # packed profile field: value + guard bit
-        self.G = sum(1 << (w * u + w - 1) for u in range(span))
+        self.pw = M.bit_length() + 1             # packed profile field: value + guard bit
         self._info: dict = {}
         self._tail: dict = {}
         self._moves: dict = {}
@@ -321,6 +320,93 @@ def root_bound(inst: Instance) -> int:
     return _Search(inst).h((1 << inst.n) - 1, ())
 
 
+class _Dominance:
+    """The state-dominance store of the module docstring.
+
+    Per waiting set ``W`` it keeps every admitted state as one *block* of a big integer:
+    the committed profile (``span`` fields of ``pw`` bits: value and a guard bit), then
+    ``v = g + sum_R (o_j - a)`` (a field of ``cw`` bits), then one flag bit. Comparing a
+    new block with all ``k`` stored blocks at once is a SWAR subtraction: with the guard
+    bits set on the minuend, a field's guard survives iff minuend field >= subtrahend
+    field, and subtracting the failed guards of a block from its flag bit clears the flag
+    iff some field failed."""
+
+    def __init__(self, S: _Search, inst: Instance):
+        self.S = S
+        self.vs = vs = S.span * S.pw                   # bits of the profile fields
+        # v field + guard: an expanded state has g <= f <= OPT <= n sum(o) (one job at a
+        # time costs no more), so v <= n sum(o) + n + sum(o); rule (ii) adds e_i + o_i
+        tokens = int(sum(S.o))
+        cw = (inst.n * tokens + inst.n + tokens + 2 * S.span + 1).bit_length() + 1
+        self.L = vs + cw + 1                           # bits per block
+        guards = sum(1 << (S.pw * u + S.pw - 1) for u in range(S.span))
+        self._guard = guards | 1 << (vs + cw - 1)
+        self._flag = 1 << (self.L - 1)
+        self._rep, self._gg, self._hh = [0, 1], [0, self._guard], [0, self._flag]
+        self.store: dict = {}       # W -> [blocks, g of each, R of each, least v]
+        self.dead: set = set()      # open states dropped by a dominating newcomer
+
+    def _masks(self, k: int) -> tuple[int, int, int]:
+        """``(1 per block, guard bits, flag bits)`` repeated over ``k`` blocks."""
+        rep, gg, hh = self._rep, self._gg, self._hh
+        while k >= len(rep):
+            m = len(rep) - 1
+            rep.append(rep[-1] | 1 << (self.L * m))
+            gg.append(gg[-1] | self._guard << (self.L * m))
+            hh.append(hh[-1] | self._flag << (self.L * m))
+        return rep[k], gg[k], hh[k]
+
+    def _stored_below(self, new: int, blocks: int, k: int) -> int:
+        """Flag bits of the stored blocks that are ``<= new`` in every field."""
+        rep, gg, hh = self._masks(k)
+        return (hh - ((((new * rep) | gg) - blocks) & gg ^ gg)) & hh
+
+    def _stored_above(self, new: int, blocks: int, k: int) -> int:
+        """Flag bits of the stored blocks that are ``>= new`` in every field."""
+        rep, gg, hh = self._masks(k)
+        return (hh - (((blocks | gg) - new * rep) & gg ^ gg)) & hh
+
+    def admit(self, W: int, R: tuple[int, ...], g: int, dist: dict) -> bool:
+        """``False`` if a stored state dominates ``(W, R)`` reached at cost ``g`` (rules
+        (i) and (ii)); else store it, mark the open states it dominates dead, and return
+        ``True``."""
+        info = self.S.info(R)
+        profile, v = info[10], g + info[0]
+        block = profile | v << self.vs
+        ent = self.store.get(W)
+        if ent is not None and self._stored_below(block, ent[0], len(ent[2])):
+            return False                               # (i) same W
+        e, o = info[9], self.S.o
+        rest = W
+        while rest:                                    # (ii) one job ahead
+            low = rest & -rest
+            rest ^= low
+            ahead = self.store.get(W ^ low)
+            if ahead is None:
+                continue
+            i = low.bit_length() - 1
+            limit = v + e[i] + o[i]
+            if ahead[3] <= limit and self._stored_below(profile | limit << self.vs,
+                                                        ahead[0], len(ahead[2])):
+                return False
+        if ent is None:
+            self.store[W] = [block, [g], [R], v]
+            return True
+        blocks, gs, rs, _ = ent
+        hit = self._stored_above(block, blocks, len(rs))
+        while hit:
+            low = hit & -hit
+            hit ^= low
+            j = (low.bit_length() - self.L) // self.L
+            if rs[j] != R and dist.get((W, rs[j])) == gs[j]:
+                self.dead.add((W, rs[j]))
+        ent[0] = blocks | block << (self.L * len(rs))
+        gs.append(g)
+        rs.append(R)
+        ent[3] = min(ent[3], v)
+        return True
+
+
 def solve(inst: Instance, upper_bound: Schedule | None = None,
           time_limit: float | None = None, max_states: int = 4_000_000,
           rules: tuple[str, ...] = RULES) -> AStarResult:
@@ -347,31 +433,8 @@ def solve(inst: Instance, upper_bound: Schedule | None = None,
     expansions = 0
     goal = None
     stopped = None
-    # dominance store: dom[W] = [packed blocks, g of each, R of each, least v]; a block is
-    # the packed profile, then the cost field v, then a flag bit (L bits in all)
-    use_dom = S.dominance
-    dom: dict = {}
-    dead: set = set()                # open states dropped by a dominating newcomer
-    w = S.pw
-    VS = S.span * w
-    # cost field + guard bit: an expanded state has g <= f <= OPT <= n * sum(o) (one job at
-    # a time costs no more), so v = g + step + remaining <= n sum(o) + n + sum(o), and the
-    # limit of (ii) adds at most e_i + o_i <= 2 span more
-    tokens = int(sum(S.o))
-    CW = (inst.n * tokens + inst.n + tokens + 2 * S.span + 1).bit_length() + 1
-    L = VS + CW + 1
-    G1 = S.G | 1 << (VS + CW - 1)
-    H1 = 1 << (L - 1)
-    REP, GG, HH = [0, 1], [0, G1], [0, H1]
-    o = S.o
-
-    def grow_rep(k: int) -> None:
-        while k >= len(REP):
-            m = len(REP)
-            REP.append(REP[-1] | 1 << (L * (m - 1)))
-            GG.append(GG[-1] | G1 << (L * (m - 1)))
-            HH.append(HH[-1] | H1 << (L * (m - 1)))
-
+    dom = _Dominance(S, inst) if S.dominance else None
+    dead = dom.dead if dom is not None else set()
     while heap:
         f, negg, _, state = heapq.heappop(heap)
         g = -negg
@@ -400,59 +463,8 @@ def solve(inst: Instance, upper_bound: Schedule | None = None,
             if old is not None and old <= g2:
                 continue
             W2 = nxt[0]
-            if use_dom:
-                inf = S.info(nR)
-                pk = inf[10]
-                val = g2 + inf[0]
-                blk = pk | val << VS
-                ent = dom.get(W2)
-                if ent is not None:          # (i) a stored state with the same W
-                    big, gs, sts, _ = ent
-                    k = len(sts)
-                    if k >= len(REP):
-                        grow_rep(k)
-                    gg, hh = GG[k], HH[k]
-                    pp = blk * REP[k]
-                    if (hh - (((pp | gg) - big) & gg ^ gg)) & hh:
-                        continue
-                e = inf[9]                   # (ii) a stored state one job ahead
-                rest = W2
-                hit = False
-                while rest:
-                    low = rest & -rest
-                    rest ^= low
-                    en2 = dom.get(W2 ^ low)
-                    if en2 is None:
-                        continue
-                    i = low.bit_length() - 1
-                    lim = val + e[i] + o[i]
-                    if en2[3] > lim:
-                        continue
-                    k2 = len(en2[2])
-                    if k2 >= len(REP):
-                        grow_rep(k2)
-                    g2g, h2h = GG[k2], HH[k2]
-                    if (h2h - (((((pk | lim << VS) * REP[k2]) | g2g) - en2[0]) & g2g ^ g2g)) & h2h:
-                        hit = True
-                        break
-                if hit:
-                    continue
-                if ent is None:
-                    dom[W2] = [blk, [g2], [nR], val]
-                else:                        # drop the open states the newcomer dominates
-                    z = (hh - (((big | gg) - pp) & gg ^ gg)) & hh
-                    while z:
-                        low = z & -z
-                        j = (low.bit_length() - L) // L
-                        r2 = sts[j]
-                        if r2 != nR and dist.get((W2, r2)) == gs[j]:
-                            dead.add((W2, r2))
-                        z ^= low
-                    ent[0] = big | blk << (L * k)
-                    gs.append(g2)
-                    sts.append(nR)
-                    if val < ent[3]:
-                        ent[3] = val
+            if dom is not None and not dom.admit(W2, nR, g2, dist):
+                continue
             f2 = g2 + S.h(W2, nR)
             if ub is not None and f2 >= ub:
                 continue
