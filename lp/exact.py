@@ -105,6 +105,23 @@ def _candidates(inst: Instance, algorithms: Iterable[str] | None) -> list[_Candi
     return out
 
 
+def _upper_bound(cands: list[_Candidate], info: dict) -> _Candidate:
+    """The cheapest checked heuristic schedule (kills allowed: any feasible cost bounds
+    OPT from above), recorded in ``info``."""
+    cheapest = min(cands, key=lambda c: c.report.objective)
+    info["upper_bound"] = cheapest.report.objective
+    info["upper_bound_from"] = cheapest.name
+    return cheapest
+
+
+def _proved_by_heuristic(c: _Candidate, lb: int, info: dict, t0: float, solver: str,
+                         formulation: str) -> ExactResult:
+    """A checked schedule whose cost meets a lower bound is optimal: no search needed."""
+    info["proof"] = "heuristic cost equals the combinatorial lower bound"
+    return ExactResult(c.report.objective, c.schedule, "optimal", True, 0.0,
+                       time.perf_counter() - t0, solver, lb, formulation, info, c.report)
+
+
 def _result_from_values(f, values: np.ndarray, inst: Instance) -> tuple[Schedule, Report]:
     counts = np.rint(values).astype(np.int64)
     starts = f.schedule_starts(counts)
@@ -143,16 +160,11 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
     best = cheapest = None
     if warm_start or tight:
         cands = _candidates(inst, algorithms)
-        cheapest = min(cands, key=lambda c: c.report.objective)
-        info["upper_bound"] = cheapest.report.objective
-        info["upper_bound_from"] = cheapest.name
+        cheapest = _upper_bound(cands, info)
         no_kill = [c for c in cands if c.report.restarts == 0]
         best = min(no_kill, key=lambda c: c.report.objective) if no_kill else None
         if tight and cheapest.report.objective <= lb:   # a checked schedule meets a bound
-            info["proof"] = "heuristic cost equals the combinatorial lower bound"
-            return ExactResult(cheapest.report.objective, cheapest.schedule, "optimal", True,
-                               0.0, time.perf_counter() - t0, solver, lb, formulation, info,
-                               cheapest.report)
+            return _proved_by_heuristic(cheapest, lb, info, t0, solver, formulation)
     f = F.build(inst, formulation, upper_bound=info.get("upper_bound") if tight else None,
                 tricks=tricks)
     info.update(columns=f.n_cols, horizon=f.horizon)
@@ -211,15 +223,10 @@ def _solve_astar(inst: Instance, time_limit: float | None, algorithms, t0: float
     from . import astar
 
     lb = lb_combined(inst)
-    cands = _candidates(inst, algorithms)
-    cheapest = min(cands, key=lambda c: c.report.objective)
-    info: dict = {"upper_bound": cheapest.report.objective,
-                  "upper_bound_from": cheapest.name}
+    info: dict = {}
+    cheapest = _upper_bound(_candidates(inst, algorithms), info)
     if cheapest.report.objective <= lb:
-        info["proof"] = "heuristic cost equals the combinatorial lower bound"
-        return ExactResult(cheapest.report.objective, cheapest.schedule, "optimal", True, 0.0,
-                           time.perf_counter() - t0, "astar", lb, "combinatorial", info,
-                           cheapest.report)
+        return _proved_by_heuristic(cheapest, lb, info, t0, "astar", "combinatorial")
     left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
     res = astar.solve(inst, upper_bound=cheapest.schedule, time_limit=left,
                       rules=astar.RULES if rules is None else rules)
