@@ -37,6 +37,7 @@ from kvsched.defaults import random_instance
 from kvsched.loaders import load_json
 from kvsched.results import atomic_write_json, provenance
 from kvsched.tables import Table, render
+from lp.astar import RULES as ASTAR_RULES
 from lp.exact import solve
 from lp.formulation import DEFAULT_TRICKS
 
@@ -64,8 +65,6 @@ for _trick in DEFAULT_TRICKS:
 ABLATION["highs-tight-with-count_cuts"] = dict(solver="highs", formulation="tight",
                                                tricks=(*DEFAULT_TRICKS, "count_cuts"))
 # A* ablation (--astar-ablation): one pruning rule or bound term of lp.astar removed at a time.
-from lp.astar import RULES as ASTAR_RULES  # noqa: E402
-
 ASTAR_ABLATION = {f"astar-no-{r}": dict(solver="astar",
                                         tricks=tuple(x for x in ASTAR_RULES if x != r))
                   for r in ASTAR_RULES}
