@@ -4,6 +4,12 @@ An instance is ``n >= 1`` jobs with integer prompt sizes ``s_i >= 0`` and output
 ``o_i >= 1`` and an integer memory budget ``M`` with ``s_i + o_i <= M`` for every job.
 Job ``i`` decoding its ``j``-th token holds ``s_i + j`` memory, so a completed attempt
 covers the area ``a_i = s_i*o_i + o_i*(o_i+1)/2`` (memory x steps).
+
+Release dates (the online setting, issue 15): each job has an integer ``r_i >= 0``, the
+first step at which it may run (an attempt starting at ``a`` needs ``a >= r_i``); the
+objective is then the flow time ``sum_i (C_i - r_i)``. ``r`` defaults to all zeros, the
+paper's offline batch setting, where flow time and ``sum_i C_i`` coincide and everything
+behaves exactly as without release dates.
 """
 from __future__ import annotations
 
@@ -39,21 +45,31 @@ class Instance:
     >>> inst = Instance(s=[2, 0], o=[3, 1], M=5)
     >>> inst.n, int(inst.area.sum())
     (2, 13)
+    >>> Instance(s=[2, 0], o=[3, 1], M=5, r=[0, 4]).r.tolist()
+    [0, 4]
     """
 
     s: np.ndarray
     o: np.ndarray
     M: int
     name: str = field(default="", compare=False)
+    r: np.ndarray | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         s = _as_int_array(self.s, "s")
         o = _as_int_array(self.o, "o")
+        if self.r is None:
+            r = np.zeros(len(s), dtype=np.int64)
+            r.setflags(write=False)
+        else:
+            r = _as_int_array(self.r, "release date r")
         if isinstance(self.M, bool) or not isinstance(self.M, Integral):
             raise InvalidInstanceError(f"memory budget M = {self.M!r} is not an integer")
         M = int(self.M)
         if len(s) != len(o):
             raise InvalidInstanceError(f"{len(s)} prompt sizes but {len(o)} output lengths")
+        if len(r) != len(s):
+            raise InvalidInstanceError(f"{len(s)} prompt sizes but {len(r)} release dates")
         if len(s) == 0:
             raise InvalidInstanceError("empty instance: at least one job is needed")
         if M < 1:
@@ -66,6 +82,10 @@ class Instance:
         if bad.size:
             i = int(bad[0])
             raise InvalidInstanceError(f"job {i}: output length o = {o[i]} must be >= 1", job=i)
+        bad = np.flatnonzero(r < 0)
+        if bad.size:
+            i = int(bad[0])
+            raise InvalidInstanceError(f"job {i}: release date r = {r[i]} is negative", job=i)
         bad = np.flatnonzero(s + o > M)
         if bad.size:
             i = int(bad[0])
@@ -75,6 +95,7 @@ class Instance:
         object.__setattr__(self, "s", s)
         object.__setattr__(self, "o", o)
         object.__setattr__(self, "M", M)
+        object.__setattr__(self, "r", r)
 
     # -- derived quantities -------------------------------------------------------------
     @property
@@ -91,6 +112,11 @@ class Instance:
         return int(self.o.sum())
 
     @property
+    def has_releases(self) -> bool:
+        """Whether some job has a nonzero release date (the online setting)."""
+        return bool(self.r.any())
+
+    @property
     def large_memory_ratio(self) -> float:
         """``max_i (s_i + o_i) / M``; the large-memory regime is this ratio -> 0."""
         return float((self.s + self.o).max() / self.M)
@@ -102,21 +128,30 @@ class Instance:
         if not isinstance(other, Instance):
             return NotImplemented
         return (self.M == other.M and np.array_equal(self.s, other.s)
-                and np.array_equal(self.o, other.o))
+                and np.array_equal(self.o, other.o) and np.array_equal(self.r, other.r))
 
     def __hash__(self) -> int:
+        if self.has_releases:
+            return hash((self.M, self.s.tobytes(), self.o.tobytes(), self.r.tobytes()))
         return hash((self.M, self.s.tobytes(), self.o.tobytes()))
 
     def __repr__(self) -> str:
+        rel = f", r={self.r.tolist()}" if self.has_releases else ""
         if self.n <= 8:
-            return f"Instance(s={self.s.tolist()}, o={self.o.tolist()}, M={self.M})"
-        return f"Instance(n={self.n}, M={self.M}, tokens={self.total_tokens})"
+            return f"Instance(s={self.s.tolist()}, o={self.o.tolist()}, M={self.M}{rel})"
+        rel = f", max r={int(self.r.max())}" if self.has_releases else ""
+        return f"Instance(n={self.n}, M={self.M}, tokens={self.total_tokens}{rel})"
 
     # -- conversion -----------------------------------------------------------------------
     def to_dict(self) -> dict:
-        """The JSON form ``{"M": M, "jobs": [{"s": .., "o": ..}, ...]}``."""
+        """The JSON form ``{"M": M, "jobs": [{"s": .., "o": ..}, ...]}``; a job with a
+        nonzero release date also carries ``"r"`` (so the batch form is unchanged)."""
         d: dict[str, Any] = {"M": self.M,
                              "jobs": [{"s": int(a), "o": int(b)} for a, b in zip(self.s, self.o)]}
+        if self.has_releases:
+            for job, ri in zip(d["jobs"], self.r.tolist()):
+                if ri:
+                    job["r"] = int(ri)
         if self.name:
             d["name"] = self.name
         return d
@@ -128,8 +163,13 @@ class Instance:
 
     def with_outputs(self, o: Sequence[int] | np.ndarray) -> "Instance":
         """The same prompts and budget with other output lengths."""
-        return Instance(s=self.s, o=np.asarray(o), M=self.M, name=self.name)
+        return Instance(s=self.s, o=np.asarray(o), M=self.M, name=self.name, r=self.r)
+
+    def with_releases(self, r: Sequence[int] | np.ndarray | None) -> "Instance":
+        """The same jobs and budget with release dates ``r`` (``None``: all zero)."""
+        return Instance(s=self.s, o=self.o, M=self.M, name=self.name, r=r)
 
     def subset(self, jobs: Sequence[int] | np.ndarray) -> "Instance":
         idx = np.asarray(jobs, dtype=np.int64)
-        return Instance(s=self.s[idx], o=self.o[idx], M=self.M, name=self.name)
+        return Instance(s=self.s[idx], o=self.o[idx], M=self.M, name=self.name,
+                        r=self.r[idx])

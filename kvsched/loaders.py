@@ -2,7 +2,8 @@
 
 Formats
 -------
-* JSON: ``{"M": 20, "jobs": [{"s": 3, "o": 5}, ...]}`` (optional ``"name"``).
+* JSON: ``{"M": 20, "jobs": [{"s": 3, "o": 5}, ...]}`` (optional ``"name"``; a job may
+  carry a release date ``"r": 7``, default 0).
 * CSV: header ``s,o`` (exactly these columns, any order); the budget comes from ``memory``.
 * Azure trace: header ``TIMESTAMP,ContextTokens,GeneratedTokens``;
   ``ContextTokens -> s_i``, ``GeneratedTokens -> o_i``; the budget comes from ``memory``.
@@ -37,21 +38,23 @@ def instance_from_dict(d: Any, path: str | None = None) -> Instance:
         raise InputFormatError("missing key 'M' (memory budget)", path)
     if "jobs" not in d or not isinstance(d["jobs"], list):
         raise InputFormatError("missing key 'jobs' (a list of {\"s\": .., \"o\": ..})", path)
-    s, o = [], []
+    s, o, r = [], [], []
     for i, job in enumerate(d["jobs"]):
         if not isinstance(job, dict):
             raise InputFormatError(f"job {i}: expected an object {{\"s\": .., \"o\": ..}}", path)
-        extra = set(job) - {"s", "o"}
+        extra = set(job) - {"s", "o", "r"}
         missing = {"s", "o"} - set(job)
         if extra or missing:
             raise InputFormatError(
-                f"job {i}: keys must be exactly 's' and 'o' (missing {sorted(missing)}, "
-                f"unknown {sorted(extra)})", path)
+                f"job {i}: keys must be exactly 's' and 'o', optionally 'r' (missing "
+                f"{sorted(missing)}, unknown {sorted(extra)})", path)
         s.append(job["s"])
         o.append(job["o"])
+        r.append(job.get("r", 0))
     try:
         return Instance(s=np.array(s, dtype=object), o=np.array(o, dtype=object), M=d["M"],
-                        name=str(d.get("name", "")))
+                        name=str(d.get("name", "")),
+                        r=np.array(r, dtype=object) if any(x != 0 for x in r) else None)
     except InvalidInstanceError as e:
         if path is None:
             raise
@@ -193,13 +196,13 @@ def load_instance(path: str | Path, memory: int | None = None, *, limit: int | N
     if fmt == "json":
         inst = load_json(path)
         keep = _select(inst.n, limit, sample, seed)
-        s, o = inst.s[keep], inst.o[keep]
+        s, o, r = inst.s[keep], inst.o[keep], inst.r[keep]
         M = inst.M if memory is None else memory
         if drop_oversized:
             ok = s + o <= M
-            s, o = s[ok], o[ok]
+            s, o, r = s[ok], o[ok], r[ok]
         try:
-            return Instance(s=s, o=o, M=M, name=inst.name or Path(path).stem)
+            return Instance(s=s, o=o, M=M, name=inst.name or Path(path).stem, r=r)
         except InvalidInstanceError as e:
             raise InvalidInstanceError(f"{path}: {e}", job=e.job) from None
     if fmt == "azure":
