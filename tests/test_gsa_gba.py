@@ -291,3 +291,56 @@ def test_gba_round_can_exceed_twice_its_budget():
     assert (r.k, r.budget, r.end - r.start) == (1, 8, 19)
     assert r.end - r.start > 2 * r.budget and r.extra["delayed_starts"] > 0
     assert_gba_invariants(res, inst)
+
+
+G6_JOBS = [(0, 6), (0, 26), (25, 1), (0, 25), (15, 11), (22, 4), (0, 1), (0, 23), (15, 11),
+           (0, 20), (4, 22), (0, 13), (0, 3), (9, 17), (0, 18), (0, 8), (0, 16), (0, 20),
+           (3, 23), (17, 9), (12, 14), (16, 10)]
+
+
+def test_gba_length_cap_binds_where_the_uncapped_round_is_too_long():
+    """With dilation d, every round lasts at most ceil(d tau_k), computed here, not by the
+    code under test; on G6' the uncapped round 1 lasts 19 > 16 = ceil(2 * 8) steps, so the
+    cap really has to act (kills a cap computed with the wrong factor)."""
+    inst = Instance(s=[a for a, _ in G6_JOBS], o=[b for _, b in G6_JOBS], M=26)
+    free = run_algorithm("gba", inst, alpha=8.0)
+    assert max(r.end - r.start - math.ceil(2 * r.budget) for r in free.rounds) > 0
+    capped = run_algorithm("gba", inst, alpha=8.0, dilation=2.0)
+    for r in capped.rounds:
+        assert r.end - r.start <= math.ceil(2 * r.budget), (r.k, r.end - r.start, r.budget)
+        assert r.extra["length_cap"] == math.ceil(2 * r.budget)
+    assert sum(r.extra["skipped_by_length"] for r in capped.rounds) > 0
+    assert_gba_invariants(capped, inst)
+
+
+@given(inst=instances(n_max=8, M_max=30), tau=st.integers(1, 40))
+def test_gsa_round_order_is_smallest_truncated_area_then_prompt_then_index(inst, tau):
+    """GSA's order (docs/algorithms.md section 3), recomputed by a plain sort: slice
+    l_i = min(tau, M - s_i), key (s_i l_i + l_i (l_i+1)/2, s_i, i)."""
+    from kvsched.algorithms.gsa import round_order
+    unfinished = np.ones(inst.n, dtype=bool)
+    unfinished[::3] = inst.n == 1          # leave some jobs out (all in for one job)
+    jobs, slices, tarea = round_order(inst.s, inst.M, tau, unfinished)
+    def key(i):
+        l = min(tau, inst.M - int(inst.s[i]))
+        return (int(inst.s[i]) * l + l * (l + 1) // 2, int(inst.s[i]), i)
+    want = sorted(np.flatnonzero(unfinished).tolist(), key=key)
+    assert jobs.tolist() == want
+    assert slices.tolist() == [min(tau, inst.M - int(inst.s[i])) for i in want]
+    assert tarea.tolist() == [key(i)[0] for i in want]
+
+
+@given(inst=instances(n_min=2, n_max=8, M_max=30))
+def test_gsa_starts_round_zero_in_its_order(inst):
+    """The pipeline places round 0's attempts with non-decreasing starts in round order,
+    so sorting the round's attempts by start time must agree with that order."""
+    from kvsched.algorithms.gsa import round_order
+    res = run_algorithm("gsa", inst)
+    r0 = res.rounds[0]
+    sch = res.schedule
+    inside = np.flatnonzero((sch.start >= r0.start) & (sch.start < r0.end))
+    jobs, _, _ = round_order(inst.s, inst.M, r0.budget, np.ones(inst.n, dtype=bool))
+    pos = {j: p for p, j in enumerate(jobs.tolist())}
+    by_pos = sorted(inside.tolist(), key=lambda k: pos[int(sch.job[k])])
+    starts = [int(sch.start[k]) for k in by_pos]
+    assert starts == sorted(starts)
