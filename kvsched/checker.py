@@ -5,8 +5,16 @@ vectorised numpy and either raises :class:`InfeasibleScheduleError` naming the j
 step and the amount, or returns a :class:`Report` with the objective and the statistics.
 Nothing is reported, counted or saved by any component unless it came through here.
 
+Objectives: ``objective = sum_i C_i`` (the paper's offline objective) and the flow time
+``flow_time = sum_i (C_i - r_i)`` (the online objective; equal when all ``r_i = 0``). Job
+``i``'s latency is ``C_i - r_i``; the report gives its mean and the nearest-rank
+percentiles p50/p90/p99 (the smallest latency with at least that share of jobs at or
+below it, so every percentile is some job's latency).
+
 Rules, in the order they are checked:
 1. every attempt names a job ``0 <= i < n``, starts at ``a >= 0`` and runs ``1 <= d``;
+   and it starts no earlier than the job's release date, ``a >= r_i`` (``before-release``;
+   with all ``r_i = 0`` this is rule ``a >= 0``);
 2. no attempt runs longer than ``o_i`` (``too-long``);
 3. attempts of one job do not overlap (``overlap``);
 4. each job has exactly one completing attempt ``d = o_i`` (``not-completed``,
@@ -38,17 +46,30 @@ class Report:
     mean_utilisation: float     # mean memory / M over steps 0..makespan-1
     n: int
     M: int
+    flow_time: int = -1         # sum_i (C_i - r_i); set by check()
+    latency: np.ndarray = field(default=None, repr=False)  # C_i - r_i per job
 
     @property
     def mean_latency(self) -> float:
-        return self.objective / self.n
+        """Mean latency ``flow_time / n`` (= ``objective / n`` when all ``r_i = 0``)."""
+        return self.flow_time / self.n
+
+    def latency_percentile(self, q: float) -> int:
+        """Nearest-rank ``q``-th percentile (``0 < q <= 100``) of ``C_i - r_i``."""
+        lat = np.sort(self.latency)
+        k = max(int(np.ceil(q / 100 * len(lat))), 1)
+        return int(lat[k - 1])
 
     def summary(self) -> dict:
         return {"objective": self.objective, "mean_latency": self.mean_latency,
                 "makespan": self.makespan, "attempts": self.attempts,
                 "restarts": self.restarts, "wasted_tokens": self.wasted_tokens,
                 "peak_memory": self.peak_memory,
-                "mean_utilisation": self.mean_utilisation}
+                "mean_utilisation": self.mean_utilisation,
+                "flow_time": self.flow_time,
+                "p50_latency": self.latency_percentile(50),
+                "p90_latency": self.latency_percentile(90),
+                "p99_latency": self.latency_percentile(99)}
 
 
 def _fail(kind: str, msg: str, job=None, step=None, amount=None):
@@ -74,6 +95,14 @@ def check(schedule: Schedule, instance: Instance) -> Report:
         k = bad[0]
         _fail("negative-start", f"job {j[k]}: attempt starts at negative step {a[k]}",
               job=j[k], step=a[k], amount=a[k])
+    if instance.has_releases:
+        rj = instance.r[j]
+        bad = np.flatnonzero(a < rj)
+        if bad.size:
+            k = bad[0]
+            _fail("before-release", f"job {j[k]}: attempt starts at step {a[k]}, before its "
+                  f"release date r = {rj[k]} (by {rj[k] - a[k]})", job=j[k], step=a[k],
+                  amount=rj[k] - a[k])
     bad = np.flatnonzero(d < 1)
     if bad.size:
         k = bad[0]
@@ -143,12 +172,14 @@ def check(schedule: Schedule, instance: Instance) -> Report:
 
     killed = ~full
     makespan = int(completion.max())
+    latency = completion - instance.r
+    latency.setflags(write=False)
     return Report(objective=int(completion.sum()), completion=completion, makespan=makespan,
                   attempts=int(len(j)), restarts=int(killed.sum()),
                   wasted_tokens=int(ds[killed].sum()),
                   peak_memory=int(mem.max()) if mem.size else 0,
                   mean_utilisation=float(mem.sum() / (M * max(makespan, 1))),
-                  n=n, M=M)
+                  n=n, M=M, flow_time=int(latency.sum()), latency=latency)
 
 
 def is_feasible(schedule: Schedule, instance: Instance) -> bool:

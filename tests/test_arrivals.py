@@ -80,3 +80,80 @@ def test_oracle_batch_views_unchanged():
     assert orc.s is inst.s and orc.arrived.all() and orc.all_arrived
     with pytest.raises(ValueError):
         orc.arrived[0] = False
+
+
+# -- the checker ------------------------------------------------------------------------
+def test_checker_rejects_a_start_before_release():
+    from kvsched import InfeasibleScheduleError, Schedule, check
+    inst = Instance(s=[0, 0], o=[2, 3], M=10, r=[0, 4])
+    with pytest.raises(InfeasibleScheduleError, match="job 1: attempt starts at step 3, "
+                       "before its release date r = 4") as e:
+        check(Schedule.from_attempts([(0, 0, 2), (1, 3, 3)]), inst)
+    assert (e.value.kind, e.value.job, e.value.step, e.value.amount) == \
+        ("before-release", 1, 3, 1)
+    # a killed attempt before release is rejected too
+    with pytest.raises(InfeasibleScheduleError, match="before its release"):
+        check(Schedule.from_attempts([(0, 0, 2), (1, 2, 1), (1, 4, 3)]), inst)
+    rep = check(Schedule.from_attempts([(0, 0, 2), (1, 4, 3)]), inst)
+    assert rep.objective == 2 + 7 and rep.flow_time == 2 + 3
+    assert rep.latency.tolist() == [2, 3] and rep.mean_latency == 2.5
+
+
+def test_latency_percentiles_are_nearest_rank():
+    from kvsched import Schedule, check
+    n = 10
+    inst = Instance(s=[0] * n, o=list(range(1, n + 1)), M=200, r=list(range(n)))
+    rep = check(Schedule.from_attempts([(i, i, i + 1) for i in range(n)]), inst)
+    lat = sorted(rep.latency.tolist())
+    assert lat == list(range(1, n + 1))
+    summ = rep.summary()
+    assert (summ["p50_latency"], summ["p90_latency"], summ["p99_latency"]) == (5, 9, 10)
+    assert summ["flow_time"] == sum(lat) and summ["mean_latency"] == sum(lat) / n
+
+
+# -- the loaders ------------------------------------------------------------------------
+def _trace(tmp_path, rows, name="t.csv"):
+    p = tmp_path / name
+    p.write_text("TIMESTAMP,ContextTokens,GeneratedTokens\n" + "\n".join(rows) + "\n")
+    return p
+
+
+def test_trace_arrivals_scaled_by_rate(tmp_path):
+    from kvsched import load_instance
+    p = _trace(tmp_path, ["2023-11-16 18:15:46.5000000,10,5",
+                          "2023-11-16 18:15:47.0000000,10,5",
+                          "2023-11-16 18:15:49.2300000,10,5"])
+    assert load_instance(p, 100).r.tolist() == [0, 0, 0]          # batch by default
+    assert load_instance(p, 100, arrivals=True, tokens_per_second=10).r.tolist() == [0, 5, 27]
+    assert load_instance(p, 100, arrivals=True, tokens_per_second=2.5).r.tolist() == [0, 1, 6]
+    assert load_instance(p, 100, arrivals=True, tokens_per_second=10,
+                         limit=2).r.tolist() == [0, 5]
+    q = _trace(tmp_path, ["1.5,10,5", "2.0,10,5", "4.0,1,1"], "num.csv")
+    assert load_instance(q, 100, arrivals=True, tokens_per_second=4).r.tolist() == [0, 2, 10]
+
+
+@pytest.mark.parametrize("rows, needle", [
+    (["2023-11-16 18:15:46,1,1", "yesterday,1,1"], "t.csv:3: column 'TIMESTAMP': 'yesterday'"),
+    (["2023-11-16 18:15:46,1,1", "NaT,1,1"], "t.csv:3: column 'TIMESTAMP'"),
+    (["2023-11-16 18:15:46,1,1", ",1,1"], "t.csv:3: column 'TIMESTAMP'"),
+    (["1.0,1,1", "2.0,1,1", "x,1,1"], "t.csv:4: column 'TIMESTAMP': 'x' is not a number"),
+    (["2023-11-16 18:15:46,1,1", "2023-11-16 18:15:45,1,1"], "t.csv:3: .*earlier than the "
+                                                           "first request"),
+])
+def test_bad_timestamps_name_the_line(tmp_path, rows, needle):
+    from kvsched import InputFormatError, load_instance
+    p = _trace(tmp_path, rows)
+    load_instance(p, 100)                       # the batch setting ignores timestamps
+    with pytest.raises(InputFormatError, match=needle):
+        load_instance(p, 100, arrivals=True)
+
+
+def test_arrivals_need_timestamps(tmp_path):
+    from kvsched import InputFormatError, KvschedError, load_instance
+    p = tmp_path / "a.csv"
+    p.write_text("s,o\n1,2\n")
+    with pytest.raises(InputFormatError, match="a.csv: --arrivals needs a trace"):
+        load_instance(p, 10, arrivals=True)
+    q = _trace(tmp_path, ["1.0,1,1"])
+    with pytest.raises(KvschedError, match="tokens-per-second must be a positive"):
+        load_instance(q, 10, arrivals=True, tokens_per_second=0)
