@@ -9,6 +9,7 @@ from . import sequential  # noqa: F401  (registers sequential_spt, sequential_nc
 from . import gba  # noqa: F401
 from . import gsa  # noqa: F401
 from . import baselines  # noqa: F401
+from . import gsa_variants  # noqa: F401  (issue 15: gsa_pj, gsa_elastic, ...)
 
 __all__ = ["REGISTRY", "AlgorithmOutput", "AlgorithmSpec", "RoundRecord", "RunResult",
            "get_algorithm", "register", "run_algorithm"]
