@@ -14,7 +14,9 @@ a schedule that passed :func:`kvsched.check`:
 The reference provider is pluggable (:data:`REFERENCES`): ``exact`` solves with ``lp.exact``
 (which ships with the package; ``auto`` is kept as a deprecated alias of it so older
 commands and saved configurations still run), ``registered`` takes the best registered
-algorithm. ``lazy``
+algorithm, ``construction`` the best checked clairvoyant construction of
+:mod:`adversary.reference` (the default for every kind above ``exact_max_n`` =
+:data:`EXACT_MAX_N` jobs, where no exact solve finishes). ``lazy``
 (the search's default) solves exactly only when ``ALG/LB`` exceeds ``certify_above`` (the
 best ratio so far): since ``ALG/OPT <= ALG/LB`` no other candidate can be a new best, so
 every improvement is still certified while most candidates cost no solve; the others are
@@ -104,9 +106,18 @@ def brute_force_cross_check(inst: Instance, opt: int, max_states: int = 200_000)
     return "A* brute force agrees"
 
 
+def construction(inst: Instance, seed: int = 0, **_: Any) -> dict[str, Any]:
+    """The cheapest checked clairvoyant construction (:func:`adversary.reference.reference`:
+    GBA, MC-SF, Sorted-F, sequential SPT, earliest-fit packings and a local search):
+    a certified upper bound on OPT at any ``n``."""
+    from .reference import reference
+    return reference(inst, seed=seed)
+
+
 REFERENCES: dict[str, Callable[..., dict[str, Any]]] = {
-    "exact": exact, "registered": best_registered,
+    "exact": exact, "registered": best_registered, "construction": construction,
     "auto": exact}          # deprecated alias of "exact" (lp.exact always ships now)
+EXACT_MAX_N = 14            # above this many jobs "lazy" and "exact" use "construction"
 REFERENCE_CHOICES = ["lazy", *REFERENCES]
 
 
@@ -129,7 +140,11 @@ def evaluate(inst_dict: dict, config: dict) -> dict[str, Any]:
     lb, lb_name = best_lower_bound(inst)
     kind = config.get("reference", "exact")
     kw = {"time_limit": config.get("time_limit", 10.0), "solver": config.get("solver", "highs")}
-    if kind == "lazy":
+    if kind in ("lazy", "exact", "auto") and inst.n > config.get("exact_max_n", EXACT_MAX_N):
+        kind = "construction"          # no exact solve proves this size: certified LB
+    if kind == "construction":
+        ref = construction(inst, seed=config.get("seed", 0))
+    elif kind == "lazy":
         # ALG/OPT <= ALG/LB: only a candidate with ALG/LB above the threshold can beat it,
         # so only such candidates pay for an exact solve.
         above = run.objective / lb > config.get("certify_above", 0.0)

@@ -66,6 +66,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--solver", choices=["highs", "cbc", "astar"], default="highs",
                    help="exact solver of the reference (lp.exact): highs (default), cbc, or "
                         "astar (combinatorial, much faster beyond n = 8)")
+    p.add_argument("--family", action="store_true",
+                   help="search the parameters of the structured family (adversary."
+                        "family_search: classes just above the budgets, blockers, half-memory "
+                        "jobs, identical jobs, job order, M) with CMA-ES; certified ALG/REF "
+                        "at any n (adversary.reference)")
+    p.add_argument("--objective", default="ratio",
+                   help="with --family: ratio (default) or a behavioural lemma of the ledger, "
+                        "e.g. gba-length-general, gsa-count (maximise its violation)")
+    p.add_argument("--n-max", type=int, default=400,
+                   help="with --family: candidates with more jobs are skipped (default 400)")
+    p.add_argument("--count-max", type=int, default=150,
+                   help="with --family: largest size of one class (default 150)")
+    p.add_argument("--popsize", type=int, default=12, help="with --family: CMA-ES population")
+    p.add_argument("--polish", type=int, default=0,
+                   help="with --family: instance-level moves on the best after CMA-ES")
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
@@ -110,6 +125,37 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _family(args: argparse.Namespace) -> int:
+    from adversary.family_search import FamilyConfig, optimise
+    from adversary.execution import make_executor
+    if args.evals is None and args.budget is None:
+        raise KvschedError("--family needs --evals or --budget")
+    cfg = FamilyConfig(alg=args.alg, regime=args.regime, objective=args.objective,
+                       seed=args.seed, alpha=args.alpha, n_max=args.n_max,
+                       M_hi=args.M_max, count_hi=args.count_max,
+                       large_threshold=(args.large_threshold if args.large_threshold != 0.25
+                                        else 0.10),
+                       popsize=args.popsize, polish=args.polish)
+    ex = make_executor(args.workers, args.scheduler)
+    try:
+        res = optimise(cfg, args.out, evals=args.evals, budget=args.budget, executor=ex,
+                       resume=not args.fresh)
+    finally:
+        ex.close()
+    b = res["best"]
+    t = Table(f"Family search: {cfg.alg}, regime {cfg.regime}, objective {cfg.objective}, "
+              f"alpha = {cfg.used_alpha()}, seed {cfg.seed} (every schedule checked)",
+              ["metric", "value"])
+    t.add("evaluations", res["evals"])
+    if b is not None:
+        t.add(f"best value ({b['label']})", b["value"])
+        t.add("n", b["n"])
+        t.add("family parameters", b["origin"].get("values"))
+        t.add("best file", f"{res['run_dir']}/{b['file']}")
+    emit(args, [t], res)
+    return 0
+
+
 def _progress(args, total: float, by_evals: bool):
     """A rich progress bar on stderr showing the best ratio so far."""
     from rich.console import Console
@@ -132,6 +178,8 @@ def main(args: argparse.Namespace) -> int:
         return _summary(args)
     if args.shrink:
         return _shrink(args)
+    if args.family:
+        return _family(args)
     from adversary.evaluate import bound_value
     from adversary.search import SearchConfig, run_search
 
