@@ -33,7 +33,7 @@ from kvsched.schedule import Schedule
 from . import formulation as F
 
 STATUSES = ("optimal", "not proven optimal", "no solution found")
-SOLVERS = ("highs", "cbc", "astar")
+SOLVERS = ("highs", "cbc", "astar", "cpsat")
 
 
 @dataclass
@@ -149,6 +149,9 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
         raise ValueError(f"solver must be one of {', '.join(SOLVERS)}, not {solver!r}")
     if solver == "astar":
         return _solve_astar(instance, time_limit, algorithms, t0, tricks)
+    if solver == "cpsat":
+        from .cpsat_backend import solve_cpsat
+        return solve_cpsat(instance, time_limit=time_limit, algorithms=algorithms)
     via = via or ("direct" if solver == "highs" else "pulp")
     if solver == "cbc" and via != "pulp":
         raise ValueError("CBC is only available through PuLP (via='pulp')")
@@ -217,7 +220,7 @@ def solve(instance: Instance, solver: str = "highs", time_limit: float | None = 
 
 
 def _solve_astar(inst: Instance, time_limit: float | None, algorithms, t0: float,
-                 rules: tuple[str, ...] | None) -> ExactResult:
+                 rules: tuple[str, ...] | None, max_states: int | None = None) -> ExactResult:
     """``solve(..., solver="astar")``: the best checked heuristic schedule is the upper
     bound that :func:`lp.astar.solve` prunes with (and proves optimal if nothing beats it)."""
     from . import astar
@@ -229,7 +232,8 @@ def _solve_astar(inst: Instance, time_limit: float | None, algorithms, t0: float
         return _proved_by_heuristic(cheapest, lb, info, t0, "astar", "combinatorial")
     left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
     res = astar.solve(inst, upper_bound=cheapest.schedule, time_limit=left,
-                      rules=astar.RULES if rules is None else rules)
+                      rules=astar.RULES if rules is None else rules,
+                      **({} if max_states is None else {"max_states": max_states}))
     info.update(expansions=res.expansions, search_seconds=res.seconds)
     if res.stopped:
         info["stopped"] = res.stopped
@@ -241,3 +245,37 @@ def _solve_astar(inst: Instance, time_limit: float | None, algorithms, t0: float
     return ExactResult(res.objective, res.schedule, status, res.proven_optimal, gap,
                        time.perf_counter() - t0, "astar", int(bound), "combinatorial", info,
                        res.report)
+
+
+def solve_fastest(instance: Instance, time_limit: float | None = None,
+                  max_columns: int = 2_000_000,
+                  algorithms: Iterable[str] | None = None,
+                  max_states: int | None = None) -> tuple[ExactResult, str | None]:
+    """The fastest exact method first (A*, ``docs/exact.md``); where A* cannot finish for a
+    reason other than the clock (its state or memory budget), the time-indexed MIP on HiGHS
+    gets the time left, if the model is small enough (``n * sum(o) <= max_columns``). The
+    better of the two proofs is returned; the message (one line, or ``None``) says what
+    happened. A run stopped by the time limit stays "not proven optimal" with its bounds.
+    ``max_states``: A*'s state budget (default :func:`lp.astar.solve`'s)."""
+    t0 = time.perf_counter()
+    res = _solve_astar(instance, time_limit, algorithms, t0, None, max_states)
+    stopped = res.info.get("stopped")
+    if res.proven_optimal or stopped is None or stopped.startswith("time limit"):
+        return res, None
+    left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+    size = instance.n * instance.total_tokens
+    if size > max_columns or (left is not None and left <= 0.5):
+        return res, (f"A* stopped ({stopped}); no time or room for the MIP fallback "
+                     f"(n * sum(o) = {size:,}): not proven optimal")
+    mip = solve(instance, solver="highs", time_limit=left, algorithms=algorithms)
+    msg = f"A* stopped ({stopped}); fell back to HiGHS (time-indexed MIP)"
+    if mip.proven_optimal:
+        return mip, msg
+    # neither proved: the cheaper checked schedule, the larger proven lower bound
+    best = mip if mip.objective is not None and mip.objective < res.objective else res
+    bound = max(res.lower_bound, mip.lower_bound)
+    best.info["lower_bound_from"] = "astar" if bound == res.lower_bound else "highs"
+    best.lower_bound = bound
+    best.gap = (best.objective - bound) / best.objective
+    best.seconds = time.perf_counter() - t0
+    return best, msg

@@ -1,5 +1,6 @@
-"""Solve an instance exactly (time-indexed integer program with HiGHS or CBC, or the A*
-search of ``lp.astar``) and report the optimum, the solver status, gap and time. A run
+"""Solve an instance exactly (by default the A* search of ``lp.astar``, the fastest; or the
+time-indexed integer program with HiGHS or CBC; or CP-SAT with the ``cpsat`` extra) and
+report the optimum, the solver status, gap and time. A run
 that hits its time limit reports "not proven optimal" with the best schedule found; the schedule is always checked."""
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ from ..results import provenance
 from ..tables import Table
 from .common import add_instance_arguments, add_output_arguments, emit, instance_from_args
 
-HELP = ("exact optimum of a small instance (time-indexed MIP: HiGHS, or CBC via PuLP; "
-        "or A* search, fastest up to n = 16 or so)")
+HELP = ("exact optimum of a small instance (A* search by default, the fastest; or the "
+        "time-indexed MIP on HiGHS or CBC; or CP-SAT)")
 
 MAX_COLUMNS = 2_000_000     # n * sum(o): beyond this the time-indexed model is hopeless
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_instance_arguments(p)
-    p.add_argument("--solver", choices=["highs", "cbc", "astar"], default="highs",
-                   help="highs (default), cbc, or astar (combinatorial search; ignores "
-                        "--formulation and --threads)")
+    p.add_argument("--solver", choices=["astar", "highs", "cbc", "cpsat"], default="astar",
+                   help="astar (default: combinatorial search, the fastest; falls back to "
+                        "highs if it runs out of states; ignores --formulation and "
+                        "--threads), highs, cbc (time-indexed MIP), or cpsat (OR-Tools "
+                        "CP-SAT: pip install 'kvsched[cpsat]')")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     p.add_argument("--formulation", choices=["tight", "plain"], default="tight",
                    help="tight (default: proven speed-ups) or plain (reference)")
@@ -29,23 +32,33 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from lp.exact import solve
+    import math
+    import sys
 
+    from lp.exact import solve, solve_fastest
+
+    if args.time_limit is not None and not (math.isfinite(args.time_limit)
+                                            and args.time_limit > 0):
+        raise KvschedError(f"--time-limit must be a finite number > 0, got {args.time_limit}")
+    if args.threads < 1:
+        raise KvschedError(f"--threads must be >= 1, got {args.threads}")
     inst = instance_from_args(args)
     size = inst.n * inst.total_tokens
-    if args.solver != "astar" and size > MAX_COLUMNS:
+    if args.solver in ("highs", "cbc") and size > MAX_COLUMNS:
         raise KvschedError(f"instance too large for the exact solver: n = {inst.n} jobs over "
                            f"a horizon of {inst.total_tokens} steps (about {size:,} "
                            f"variables); use --limit or --sample")
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise KvschedError(f"--time-limit must be > 0, got {args.time_limit}")
-    if args.threads < 1:
-        raise KvschedError(f"--threads must be >= 1, got {args.threads}")
-    res = solve(inst, solver=args.solver, time_limit=args.time_limit, threads=args.threads,
-                formulation=args.formulation)
+    if args.solver == "astar":
+        res, message = solve_fastest(inst, time_limit=args.time_limit,
+                                     max_columns=MAX_COLUMNS)
+        if message:
+            print(f"kvsched: {message}", file=sys.stderr)
+    else:
+        res = solve(inst, solver=args.solver, time_limit=args.time_limit,
+                    threads=args.threads, formulation=args.formulation)
     t = Table(f"Exact optimum of {inst.name or args.file} (n={inst.n}, M={inst.M}, "
               f"max(s+o)/M={inst.large_memory_ratio:.3g}); solver {res.solver}"
-              + ("" if res.solver == "astar" else f", {res.formulation} formulation")
+              + ("" if res.solver in ("astar", "cpsat") else f", {res.formulation} formulation")
               + "; schedule checked", ["metric", "value"])
     t.add("objective", res.objective)
     t.add("status", res.status)
@@ -65,8 +78,8 @@ def main(args: argparse.Namespace) -> int:
         t.notes.append("not proven optimal: the objective is an upper bound on OPT and "
                        "lower_bound a proven lower bound")
         if args.solver != "astar":
-            t.notes.append("--solver astar (combinatorial search) is usually much faster on "
-                           "small instances; see docs/exact.md")
+            t.notes.append("--solver astar (the default, combinatorial search) is usually "
+                           "much faster on small instances; see docs/exact.md")
     emit(args, [t], {**res.to_dict(), "n": inst.n, "M": inst.M,
                      "large_memory_ratio": inst.large_memory_ratio, "summary": summary,
                      "checked": res.report is not None,
