@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .errors import InvalidInstanceError
+from .errors import InputFormatError, InvalidInstanceError
 
 
 def _as_int_array(values: Sequence[Any] | np.ndarray, what: str) -> np.ndarray:
@@ -158,7 +158,6 @@ class Instance:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Instance":
-        from .loaders import instance_from_dict
         return instance_from_dict(d)
 
     def with_outputs(self, o: Sequence[int] | np.ndarray) -> "Instance":
@@ -173,3 +172,37 @@ class Instance:
         idx = np.asarray(jobs, dtype=np.int64)
         return Instance(s=self.s[idx], o=self.o[idx], M=self.M, name=self.name,
                         r=self.r[idx])
+
+
+def instance_from_dict(d: Any, path: str | None = None) -> Instance:
+    """Build an instance from the JSON form, naming the job on any error."""
+    if not isinstance(d, dict):
+        raise InputFormatError("top level must be an object with keys 'M' and 'jobs'", path)
+    unknown = set(d) - {"M", "jobs", "name"}
+    if unknown:
+        raise InputFormatError(f"unknown key(s) {sorted(unknown)}; expected 'M', 'jobs'", path)
+    if "M" not in d:
+        raise InputFormatError("missing key 'M' (memory budget)", path)
+    if "jobs" not in d or not isinstance(d["jobs"], list):
+        raise InputFormatError("missing key 'jobs' (a list of {\"s\": .., \"o\": ..})", path)
+    s, o, r = [], [], []
+    for i, job in enumerate(d["jobs"]):
+        if not isinstance(job, dict):
+            raise InputFormatError(f"job {i}: expected an object {{\"s\": .., \"o\": ..}}", path)
+        extra = set(job) - {"s", "o", "r"}
+        missing = {"s", "o"} - set(job)
+        if extra or missing:
+            raise InputFormatError(
+                f"job {i}: keys must be exactly 's' and 'o', optionally 'r' (missing "
+                f"{sorted(missing)}, unknown {sorted(extra)})", path)
+        s.append(job["s"])
+        o.append(job["o"])
+        r.append(job.get("r", 0))
+    try:
+        return Instance(s=np.array(s, dtype=object), o=np.array(o, dtype=object), M=d["M"],
+                        name=str(d.get("name", "")),
+                        r=np.array(r, dtype=object) if any(x != 0 for x in r) else None)
+    except InvalidInstanceError as e:
+        if path is None:
+            raise
+        raise InvalidInstanceError(f"{path}: {e}", job=e.job) from None

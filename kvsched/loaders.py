@@ -24,44 +24,10 @@ from typing import Any
 import numpy as np
 
 from .errors import InputFormatError, InvalidInstanceError
-from .instance import Instance
+from .instance import Instance, instance_from_dict  # noqa: F401  (re-exported)
 
 AZURE_COLUMNS = ("TIMESTAMP", "ContextTokens", "GeneratedTokens")
 CSV_COLUMNS = ("s", "o")
-
-
-def instance_from_dict(d: Any, path: str | None = None) -> Instance:
-    """Build an instance from the JSON form, naming the job on any error."""
-    if not isinstance(d, dict):
-        raise InputFormatError("top level must be an object with keys 'M' and 'jobs'", path)
-    unknown = set(d) - {"M", "jobs", "name"}
-    if unknown:
-        raise InputFormatError(f"unknown key(s) {sorted(unknown)}; expected 'M', 'jobs'", path)
-    if "M" not in d:
-        raise InputFormatError("missing key 'M' (memory budget)", path)
-    if "jobs" not in d or not isinstance(d["jobs"], list):
-        raise InputFormatError("missing key 'jobs' (a list of {\"s\": .., \"o\": ..})", path)
-    s, o, r = [], [], []
-    for i, job in enumerate(d["jobs"]):
-        if not isinstance(job, dict):
-            raise InputFormatError(f"job {i}: expected an object {{\"s\": .., \"o\": ..}}", path)
-        extra = set(job) - {"s", "o", "r"}
-        missing = {"s", "o"} - set(job)
-        if extra or missing:
-            raise InputFormatError(
-                f"job {i}: keys must be exactly 's' and 'o', optionally 'r' (missing "
-                f"{sorted(missing)}, unknown {sorted(extra)})", path)
-        s.append(job["s"])
-        o.append(job["o"])
-        r.append(job.get("r", 0))
-    try:
-        return Instance(s=np.array(s, dtype=object), o=np.array(o, dtype=object), M=d["M"],
-                        name=str(d.get("name", "")),
-                        r=np.array(r, dtype=object) if any(x != 0 for x in r) else None)
-    except InvalidInstanceError as e:
-        if path is None:
-            raise
-        raise InvalidInstanceError(f"{path}: {e}", job=e.job) from None
 
 
 def _read_text(path: str | Path) -> str:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from kvsched import Instance, check
-from kvsched.cli import main as cli
+from kvsched_cli.cli import main as cli
 from kvsched.errors import KvschedError
 from kvsched.lower_bounds import best_lower_bound
 from kvsched.schedule import Schedule

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from kvsched.cli import main
+from kvsched_cli.cli import main
 
 KEYS = {"algorithm", "regime", "expression", "alpha_star", "value", "published", "lemmas",
         "status_counts", "difference", "matches_published", "theorem_check"}
@@ -57,7 +57,7 @@ def test_table_output(capsys):
 
 
 def test_error_one_line_exit_2_subprocess(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "kvsched", "bounds", "--plot", "x.png",
+    r = subprocess.run([sys.executable, "-m", "kvsched_cli", "bounds", "--plot", "x.png",
                         "--points", "/nonexistent/p.json"], capture_output=True, text=True,
                        cwd=tmp_path, timeout=300)
     assert r.returncode == 2, r.stderr

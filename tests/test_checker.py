@@ -5,7 +5,7 @@ from hypothesis import given, strategies as st
 
 from kvsched import InfeasibleScheduleError, Instance, Schedule, check
 from kvsched.schedule import memory_profile, memory_profile_reference
-from kvsched.verify import _violations
+from kvsched.verify_section import _violations
 
 from conftest import instances
 

@@ -5,12 +5,12 @@ import sys
 
 import pytest
 
-from kvsched.cli import main
-from kvsched.commands import COMMANDS
+from kvsched_cli.cli import main
+from kvsched_cli.commands import COMMANDS
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "kvsched", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "kvsched_cli", *args], capture_output=True,
                           text=True, timeout=600)
 
 
@@ -65,6 +65,6 @@ def test_verify_quick_exits_0_with_tables(capsys):
     tables = json.loads(capsys.readouterr().out)
     assert all(t["ok"] for t in tables)
     assert any(t["title"].startswith("Checker self-test") for t in tables)
-    from kvsched.verify import SECTIONS
+    from kvsched_cli.verify import SECTIONS
     timed = [n for t in tables for n in t["notes"] if n.startswith("(") and n.endswith(" s)")]
     assert [n[1:].rsplit(": ", 1)[0] for n in timed] == SECTIONS   # every section ran, in order

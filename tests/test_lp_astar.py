@@ -433,7 +433,7 @@ def test_bad_arguments_raise():
 
 def test_cli_opt_astar_json():
     path = BENCH / "n08_seed0.json"
-    r = subprocess.run([sys.executable, "-m", "kvsched", "opt", str(path), "--solver", "astar",
+    r = subprocess.run([sys.executable, "-m", "kvsched_cli", "opt", str(path), "--solver", "astar",
                         "--json"], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from kvsched import Instance, Schedule, check
-from kvsched.cli import main
+from kvsched_cli.cli import main
 from lp.brute import solve as brute_solve
 
 JOBS = [{"s": 1, "o": 7}, {"s": 8, "o": 6}, {"s": 7, "o": 5}, {"s": 10, "o": 3},
@@ -48,22 +48,22 @@ def test_opt_time_limit_says_not_proven(tmp_path, capsys):
 
 def test_opt_text_output_and_bad_input(tmp_path):
     p = _write(tmp_path)
-    r = subprocess.run([sys.executable, "-m", "kvsched", "opt", str(p)], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "kvsched_cli", "opt", str(p)], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 0 and "Running HiGHS" not in r.stdout
     assert "optimal" in r.stdout and "not proven" not in r.stdout   # proven, not a timeout
     bad = _write(tmp_path, jobs=[{"s": 15, "o": 6}])
-    r = subprocess.run([sys.executable, "-m", "kvsched", "opt", str(bad)], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "kvsched_cli", "opt", str(bad)], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and "job 0" in r.stderr and "Traceback" not in r.stderr
-    r = subprocess.run([sys.executable, "-m", "kvsched", "opt", str(p), "--time-limit", "0"],
+    r = subprocess.run([sys.executable, "-m", "kvsched_cli", "opt", str(p), "--time-limit", "0"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
 
 
 def test_opt_refuses_huge_instance_in_one_line(tmp_path):
     p = _write(tmp_path, jobs=[{"s": 0, "o": 1000}] * 3000, M=2000)
-    r = subprocess.run([sys.executable, "-m", "kvsched", "opt", str(p)], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "kvsched_cli", "opt", str(p)], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and "too large" in r.stderr and "Traceback" not in r.stderr
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from kvsched import Schedule, check
-from kvsched.cli import main
+from kvsched_cli.cli import main
 from kvsched.loaders import load_instance
 from lp.exact import solve, solve_fastest
 

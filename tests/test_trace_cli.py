@@ -11,14 +11,14 @@ import pytest
 
 from kvsched import Schedule, best_lower_bound, load_instance
 from kvsched.algorithms import REGISTRY, AlgorithmOutput, register, run_algorithm
-from kvsched.cli import main
+from kvsched_cli.cli import main
 
 ALGS = "fcfs,mcsf,sorted_f,sequential_spt"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "kvsched", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "kvsched_cli", *args], capture_output=True,
                           text=True, timeout=600)
 
 

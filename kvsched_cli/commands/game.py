@@ -13,9 +13,9 @@ import argparse
 import json
 import sys
 
-from ..errors import KvschedError
-from ..results import atomic_write_json
-from ..tables import Table
+from kvsched.errors import KvschedError
+from kvsched.results import atomic_write_json
+from kvsched.tables import Table
 from .common import emit
 
 HELP = "exact game value of a tiny family (best non-clairvoyant ratio) beside GSA and FCFS"

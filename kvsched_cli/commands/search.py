@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import KvschedError
-from ..results import dumps
-from ..tables import Table
+from kvsched.errors import KvschedError
+from kvsched.results import dumps
+from kvsched.tables import Table
 from .common import emit
 
 HELP = "adversarial search for worst-case instances (and --replay FILE)"

@@ -9,11 +9,11 @@ import argparse
 import importlib
 import sys
 
-from .errors import KvschedError
+from kvsched.errors import KvschedError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from kvsched import __version__
     from .commands import COMMANDS
 
     parser = argparse.ArgumentParser(

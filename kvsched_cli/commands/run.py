@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..errors import KvschedError
-from ..lower_bounds import best_lower_bound
-from ..results import provenance
-from ..tables import Table
+from kvsched.errors import KvschedError
+from kvsched.lower_bounds import best_lower_bound
+from kvsched.results import provenance
+from kvsched.tables import Table
 from .common import (add_instance_arguments, add_output_arguments, check_alpha, emit,
                      instance_from_args)
 
@@ -43,7 +43,7 @@ def algorithm_params(spec, alpha: float | None) -> dict:
 
 def algorithm_table() -> Table:
     """One row per registered algorithm: name, clairvoyant or not, defaults, description."""
-    from ..algorithms import REGISTRY
+    from kvsched.algorithms import REGISTRY
 
     t = Table("Registered algorithms", ["name", "clairvoyant", "defaults", "description"])
     for name in sorted(REGISTRY):
@@ -55,7 +55,7 @@ def algorithm_table() -> Table:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..algorithms import get_algorithm, run_algorithm
+    from kvsched.algorithms import get_algorithm, run_algorithm
 
     if args.list:
         t = algorithm_table()
@@ -81,7 +81,7 @@ def main(args: argparse.Namespace) -> int:
     t.add("ratio_to_lower_bound (estimate)", rep.objective / lb)
     t.add("time_s (run + check)", seconds)
     if args.plot:
-        from ..plotting import plot_schedule
+        from kvsched.plotting import plot_schedule
         plot_schedule(res.schedule, inst, args.plot,
                       title=f"{spec.name} on {name}: objective {rep.objective}, "
                             f"{rep.restarts} restarts (checked)")

@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..errors import InfeasibleScheduleError, KvschedError
-from ..loaders import load_instance
-from ..lower_bounds import best_lower_bound
-from ..results import provenance
-from ..tables import Table
+from kvsched.errors import InfeasibleScheduleError, KvschedError
+from kvsched.loaders import load_instance
+from kvsched.lower_bounds import best_lower_bound
+from kvsched.results import provenance
+from kvsched.tables import Table
 from .common import check_alpha, emit
 
 HELP = "compare algorithms on a request trace (e.g. the Azure conversation trace)"
@@ -48,7 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def parse_algorithms(text: str) -> list[str]:
     """Names from ``a,b,c``; every one must be registered (checked before any run)."""
-    from ..algorithms import REGISTRY
+    from kvsched.algorithms import REGISTRY
 
     names = [a.strip() for a in text.split(",") if a.strip()]
     if not names:
@@ -73,7 +73,7 @@ def params_for(spec, alpha: float | None) -> dict:
 def compare(instance, names: list[str], alpha: float | None = None, progress: bool = False):
     """Run each algorithm on ``instance`` (checked); return ``(rows, results)`` where a row
     is a dict of :data:`COLUMNS` plus ``error`` for a rejected schedule."""
-    from ..algorithms import get_algorithm, run_algorithm
+    from kvsched.algorithms import get_algorithm, run_algorithm
 
     rows, results = [], {}
     bar = None
@@ -173,7 +173,7 @@ def main(args: argparse.Namespace) -> int:
                        + (", ".join(r["algorithm"] for r in ok_rows if r.get("params", {})
                                     .get("alpha") == args.alpha) or "none"))
     if args.plot and results:
-        from ..plotting import plot_memory_profiles
+        from kvsched.plotting import plot_memory_profiles
         plot_memory_profiles(results, inst, args.plot,
                              title=f"{name}: memory utilisation, n={inst.n}, M={inst.M}")
         t.notes.append(f"plot written to {args.plot}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import KvschedError
-from ..tables import Table
+from kvsched.errors import KvschedError
+from kvsched.tables import Table
 from .common import emit
 
 HELP = "the proof ledger: lemmas, derived ratios, minimisers, published values"

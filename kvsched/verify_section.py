@@ -1,4 +1,5 @@
-"""``kvsched verify``: the whole check on embedded default instances, as tables.
+"""The model's and the algorithms' sections of ``kvsched verify`` (the runner is
+:mod:`kvsched_cli.verify`).
 
 Sections are functions ``section(seed, quick) -> Table | list[Table]`` listed in
 :data:`SECTIONS` as ``"module:function"``; each component contributes its own (every
@@ -6,9 +7,6 @@ listed module ships with the package). A section that finds a failure marks its 
 ``ok=False`` and ``kvsched verify`` exits 1.
 """
 from __future__ import annotations
-
-import importlib
-import time
 
 import numpy as np
 
@@ -20,13 +18,7 @@ from .lower_bounds import all_lower_bounds
 from .schedule import Schedule
 from .tables import Table
 
-SECTIONS = [
-    "kvsched.verify:section_model",
-    "kvsched.verify:section_algorithms",
-    "lp.verify_section:section",
-    "bounds.verify_section:section",
-    "adversary.verify_section:section",
-]
+
 
 
 def _violations() -> list[tuple[str, Instance, Schedule]]:
@@ -93,17 +85,3 @@ def section_algorithms(seed: int, quick: bool) -> Table:
         t.add(name, spec.clairvoyant, len(insts), float(np.mean(ratios)), float(max(ratios)),
               restarts, wasted)
     return t
-
-
-def run_sections(seed: int = 0, quick: bool = False) -> list[Table]:
-    tables: list[Table] = []
-    for ref in SECTIONS:
-        mod_name, func_name = ref.split(":")
-        mod = importlib.import_module(mod_name)
-        t0 = time.perf_counter()
-        out = getattr(mod, func_name)(seed, quick)
-        out = out if isinstance(out, list) else [out]
-        dt = time.perf_counter() - t0
-        out[-1].notes.append(f"({ref}: {dt:.1f} s)")
-        tables.extend(out)
-    return tables

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import KvschedError
-from ..results import provenance
-from ..tables import Table
+from kvsched.errors import KvschedError
+from kvsched.results import provenance
+from kvsched.tables import Table
 from .common import add_instance_arguments, add_output_arguments, emit, instance_from_args
 
 HELP = ("exact optimum of a small instance (A* search by default, the fastest; or the "

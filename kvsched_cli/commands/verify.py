@@ -17,7 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..verify import run_sections
+    from kvsched_cli.verify import run_sections
 
     tables = run_sections(seed=args.seed, quick=args.quick)
     emit(args, tables)

@@ -5,10 +5,10 @@ import argparse
 import sys
 from typing import Any
 
-from ..instance import Instance
-from ..loaders import load_instance
-from ..results import dumps
-from ..tables import Table, render
+from kvsched.instance import Instance
+from kvsched.loaders import load_instance
+from kvsched.results import dumps
+from kvsched.tables import Table, render
 
 
 def add_instance_arguments(p: argparse.ArgumentParser, file_required: bool = True) -> None:
@@ -33,7 +33,7 @@ def add_output_arguments(p: argparse.ArgumentParser, seed: bool = True) -> None:
 
 def check_alpha(alpha: float | None) -> None:
     """``--alpha`` must be ``> 1`` when given (the geometric budgets need it)."""
-    from ..errors import KvschedError
+    from kvsched.errors import KvschedError
     if alpha is not None and not alpha > 1:
         raise KvschedError(f"--alpha must be > 1, got {alpha}")
 
