@@ -1,128 +1,134 @@
 """Non-clairvoyant GSA variants without round barriers (issue 15), event-driven.
 
-All read ``s``, ``M`` and completion events only, through the
+All read ``s``, ``M`` and completion (and arrival) events only, through the
 :class:`~kvsched.oracle.CompletionOracle`. Common structure (*per-job geometric slices*):
 
-* job ``i`` carries a budget ``b_i`` (initially ``tau_0``); an attempt of ``i`` started at
-  ``a`` *reserves* the worst-case profile ``s_i + (t - a + 1)`` for ``t in [a, a + l)``
-  with slice ``l = min(b_i, M - s_i)`` (``s_i + o_i <= M`` is public, so a slice of
-  ``M - s_i`` always completes);
-* feasibility is kept on reservations: the future peak of all reserved profiles
-  (:func:`~kvsched.algorithms.baselines.future_peak`) stays ``<= M``; every attempt holds
-  at most what it reserved, so the executed schedule is feasible;
-* waiting jobs are admitted in order of smallest truncated area ``s_i l + l(l+1)/2``
-  (ties: ``s``, index) while the reservation fits (prefix rule), at every completion, at
-  every slice end, and at the first step at which the blocked head fits;
+* job ``i`` carries a budget ``b_i`` (``tau0`` at its first admission) and a level
+  ``lvl_i`` (how many slices it has been refused); an attempt of ``i`` started at ``a``
+  *reserves* the worst-case profile ``s_i + (t - a + 1)`` for ``t in [a, a + l)`` with
+  slice ``l = min(b_i, M - s_i)`` (``s_i + o_i <= M`` is public, so a slice of ``M - s_i``
+  always completes);
+* feasibility is kept on reservations: the reserved profile ``P`` (sum of the reserved
+  profiles, one absolute time axis, :class:`~kvsched.algorithms.pipeline.StaggeredPipeline`)
+  stays ``<= M`` at every step; every attempt holds at most what it reserved, so the
+  executed schedule is feasible whatever the hidden lengths; a completion releases the
+  rest of its reservation at once;
+* waiting (arrived, unfinished, not running) jobs are admitted in priority order while
+  the head's reservation fits now (prefix rule: a head that does not fit blocks), at
+  every completion, slice end and arrival, and at the first step at which the blocked
+  head's reservation fits (``earliest_fit``);
+* priority: ``order="area"``: smallest truncated area ``s_i l + l(l+1)/2`` with the job's
+  current slice ``l`` (ties: ``s``, index); ``order="level"``: smallest level first, then
+  truncated area (the rounds of GSA pipelined into each other: a level-``k`` slice never
+  waits for a level-``k+1`` one, but no barrier separates them);
 * at a slice end (the job is seen *not* to have completed after ``l`` steps):
 
-  - ``gsa_pj`` (per-job doubling): kill; ``b_i <- alpha b_i``; back to the queue;
-  - ``gsa_elastic`` (kill only when memory is needed): try to *extend* the running
-    attempt's reservation to ``min(alpha l, M - s_i)`` steps; if the extended profile
-    fits, the attempt continues (no progress lost), otherwise it is killed as in
-    ``gsa_pj``. Extensions are tried before any admission at that step.
+  - ``extend=False`` (``gsa_pj``, per-job doubling): kill; ``b_i <- ceil(alpha b_i)``
+    (at least ``b_i + 1``), ``lvl_i += 1``; back to the queue;
+  - ``extend=True`` (``gsa_elastic``, ``gsa_elastic_learn``, ``gsa_level``): try to
+    *extend* the running attempt's reservation to ``l' = min(max(ceil(alpha l), l + 1),
+    M - s_i)`` steps; if the added segment fits, the attempt continues (no progress
+    lost) and ``lvl_i += 1``; otherwise it is killed as above with ``b_i <- l'``.
+    Extensions are tried (in priority order) before any admission at that step.
 
-The budgets are the per-job geometric sequence ``tau_0 alpha^j``; ``tau_0`` is a public
-parameter (``1`` reproduces GSA's first budget). With ``learn=True`` the starting budget
-of a job at its first admission is the median of the output lengths *completed so far*
-(at least ``tau_0``): this uses revealed information only (non-clairvoyant about each
-job). Pseudo-code and the guarantee chain: docs/trace.md and bounds/chain_gsa_variants.py.
+``learn=True``: a job's first budget is the median of the output lengths *completed so
+far* (at least ``tau0``) -- revealed information only, so non-clairvoyant about each job.
+
+Pseudo-code and the guarantee chains (conditional on named lemmas): ``docs/trace.md``
+and ``bounds/chain_variants.py``. Cost: one ``O(l)`` numpy test per admission or
+extension, ``earliest_fit`` once per decision point; no per-token Python loop.
 """
 from __future__ import annotations
 
+import bisect
 import heapq
 
 import numpy as np
 
 from ..oracle import CompletionOracle
 from .base import AlgorithmOutput, register
-from .baselines import earliest_fit, future_peak
+from .pipeline import StaggeredPipeline
 
 VARIANT_ALPHA = 2.0
+ORDERS = ("area", "level")
 
 
-class _Reservations:
-    """Reserved profiles of the running attempts: ``K_j + t`` at steps ``t < E_j`` with
-    ``K_j = s_j - a_j + 1``; the fit test is :func:`future_peak` (exact, O(m log m))."""
-
-    def __init__(self, M: int):
-        self.M = M
-        self.K: dict[int, int] = {}
-        self.E: dict[int, int] = {}
-
-    def arrays(self):
-        return (np.fromiter(self.K.values(), np.int64, len(self.K)),
-                np.fromiter(self.E.values(), np.int64, len(self.E)))
-
-    def fits_with(self, K_new: int, E_new: int, drop: int | None = None) -> bool:
-        K, E = self.K, self.E
-        keys = [j for j in K if j != drop]
-        Ka = np.fromiter((K[j] for j in keys), np.int64, len(keys))
-        Ea = np.fromiter((E[j] for j in keys), np.int64, len(keys))
-        return future_peak(np.append(Ka, K_new), np.append(Ea, E_new)) <= self.M
+def _grow(x: int, alpha: float) -> int:
+    """Next budget after ``x``: ``max(ceil(alpha x), x + 1)`` (relative guard 1e-12)."""
+    return max(int(np.ceil(alpha * x * (1 - 1e-12))), x + 1)
 
 
-def _per_job_slicing(oracle: CompletionOracle, alpha: float, tau0: int, extend: bool,
-                     learn: bool) -> AlgorithmOutput:
+def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0: int = 1,
+                    extend: bool = False, learn: bool = False,
+                    order: str = "area") -> AlgorithmOutput:
+    """The common engine of the variants (module docstring)."""
     from ..errors import KvschedError
     if not alpha > 1:
         raise KvschedError(f"alpha = {alpha!r} must be > 1")
     if int(tau0) < 1:
         raise KvschedError(f"tau0 = {tau0!r} must be >= 1")
+    if order not in ORDERS:
+        raise KvschedError(f"order = {order!r} must be one of {', '.join(ORDERS)}")
+    tau0 = int(tau0)
     M, n = oracle.M, oracle.n
-    s = oracle.s.tolist()
+    s_view = oracle.s                        # live view: -1 until a job arrives
+    s = [0] * n
     budget = [0] * n                         # 0: not yet admitted (gets tau0 / learned)
-    seen: list[int] = []                     # revealed output lengths (completions)
-    res = _Reservations(M)
+    level = [0] * n
+    seen: list[int] = []                     # revealed output lengths, sorted
+    pipe = StaggeredPipeline(M, None)        # reserved profile on the absolute time axis
     start: dict[int, int] = {}               # running job -> attempt start
     slice_len: dict[int, int] = {}           # running job -> current slice (steps)
-    heap: list[tuple[int, int, int]] = []    # waiting: (truncated area, s, job)
+    heap: list[tuple] = []                   # waiting jobs by priority
     ends: list[tuple[int, int]] = []         # (slice end, job) of running attempts
-    stats = {"extensions": 0, "kills": 0, "decision_points": 0}
+    stats = {"extensions": 0, "kills": 0, "decision_points": 0, "admissions": 0}
+    by_level_waste: dict[int, int] = {}
 
-    def key(j: int) -> tuple[int, int, int]:
-        b = budget[j] or tau0
-        ln = min(b, M - s[j])
-        return (s[j] * ln + ln * (ln + 1) // 2, s[j], j)
+    def key(j: int) -> tuple:
+        ln = min(budget[j] or tau0, M - s[j])
+        ta = s[j] * ln + ln * (ln + 1) // 2
+        return (level[j], ta, s[j], j) if order == "level" else (ta, s[j], j)
 
-    for j in range(n):
-        heap.append(key(j))
-    heapq.heapify(heap)
+    def arrive(jobs) -> None:
+        for j in jobs:
+            s[j] = int(s_view[j])
+            heapq.heappush(heap, key(j))
 
     def first_budget() -> int:
         if learn and seen:
-            return max(tau0, int(np.median(seen)))
+            return max(tau0, seen[len(seen) // 2])
         return tau0
 
     def admit(t: int) -> None:
         while heap:
-            _, _, j = heap[0]
+            j = heap[0][-1]
             if budget[j] == 0:
                 budget[j] = first_budget()
                 heapq.heapreplace(heap, key(j))
                 continue
             ln = min(budget[j], M - s[j])
-            if not res.fits_with(s[j] - t + 1, t + ln):
+            if not pipe.fits_at(t, s[j], ln):
                 return
             heapq.heappop(heap)
             oracle.start(j)
+            stats["admissions"] += 1
             start[j], slice_len[j] = t, ln
-            res.K[j], res.E[j] = s[j] - t + 1, t + ln
+            pipe.reserve(t, s[j], ln)
             heapq.heappush(ends, (t + ln, j))
 
     def head_fit_time(t: int) -> int | None:
-        """First step in (t, next slice end) at which the blocked head fits."""
-        if not heap or not res.K:
+        """First step after ``t`` at which the blocked head's reservation fits (the
+        reserved profile only shrinks between events, so this is a safe wake-up)."""
+        if not heap or not start:
             return None
-        _, _, j = heap[0]
+        j = heap[0][-1]
         if budget[j] == 0:
             return None
-        ln = min(budget[j], M - s[j])
-        K, E = res.arrays()
-        hi = int(E.min())
-        return earliest_fit(K, E, s[j], ln, t + 1, hi, M)
+        return pipe.earliest_fit(s[j], min(budget[j], M - s[j]), t + 1)
 
-    t = 0
-    admit(0)
+    arrive(np.flatnonzero(oracle.arrived).tolist())
+    t = oracle.now
+    admit(t)
     while oracle.n_done < n:
         stats["decision_points"] += 1
         while ends and ends[0][1] not in start:
@@ -133,36 +139,44 @@ def _per_job_slicing(oracle: CompletionOracle, alpha: float, tau0: int, extend: 
             target = h
         events = oracle.advance(until=target)
         t = oracle.now
-        for e in events:                      # completions only (no limits are set)
+        arrivals = []
+        for e in events:
             j = e.job
-            del start[j], slice_len[j], res.K[j], res.E[j]
-            seen.append(e.time - e.start)
-        # slice ends at t: the job has run l steps without completing
+            if e.arrival:
+                arrivals.append(j)
+                continue
+            # completion (no engine limits are set: kills are ours)
+            pipe.release(start[j], s[j], slice_len[j], t)
+            del start[j], slice_len[j]
+            bisect.insort(seen, e.time - e.start)
         expired = []
         while ends and ends[0][0] <= t:
             end, j = heapq.heappop(ends)
-            if j in start and res.E[j] == end:
+            if j in start and start[j] + slice_len[j] == end:
                 expired.append(j)
-        expired.sort(key=lambda j: key(j))
+        expired.sort(key=key)
         for j in expired:
-            ln = slice_len[j]
-            new = min(int(np.ceil(alpha * ln - 1e-9)), M - s[j])
-            new = max(new, ln + 1)
-            if extend and res.fits_with(res.K[j], start[j] + new, drop=j):
+            a, ln = start[j], slice_len[j]
+            new = min(_grow(ln, alpha), M - s[j])
+            level[j] += 1
+            if extend and pipe.fits_extension(a, s[j], ln, new):
+                pipe.extend(a, s[j], ln, new)
                 slice_len[j] = new
-                res.E[j] = start[j] + new
-                heapq.heappush(ends, (start[j] + new, j))
+                heapq.heappush(ends, (a + new, j))
                 stats["extensions"] += 1
                 continue
-            oracle.kill(j)
+            oracle.kill(j)                   # its reservation ends exactly at t
             stats["kills"] += 1
-            del start[j], slice_len[j], res.K[j], res.E[j]
-            budget[j] = max(int(np.ceil(alpha * budget[j] - 1e-9)), budget[j] + 1,
-                            new if extend else 0)
+            by_level_waste[level[j] - 1] = by_level_waste.get(level[j] - 1, 0) + ln
+            del start[j], slice_len[j]
+            budget[j] = new if extend else max(_grow(budget[j], alpha), new)
             heapq.heappush(heap, key(j))
+        arrive(arrivals)
         admit(t)
-    return AlgorithmOutput(info={"alpha": float(alpha), "tau0": int(tau0), "learn": learn,
-                                 **stats})
+    return AlgorithmOutput(info={"alpha": float(alpha), "tau0": tau0, "learn": learn,
+                                 "extend": extend, "order": order, **stats,
+                                 "max_level": max(level) if n else 0,
+                                 "wasted_by_level": dict(sorted(by_level_waste.items()))})
 
 
 @register("gsa_pj", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1,
@@ -172,7 +186,7 @@ def _per_job_slicing(oracle: CompletionOracle, alpha: float, tau0: int, extend: 
 def gsa_pj(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
            tau0: int = 1) -> AlgorithmOutput:
     """Per-job doubling (module docstring)."""
-    return _per_job_slicing(oracle, alpha, tau0, extend=False, learn=False)
+    return per_job_slicing(oracle, alpha, tau0, extend=False)
 
 
 @register("gsa_elastic", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1,
@@ -182,7 +196,7 @@ def gsa_pj(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
 def gsa_elastic(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
                 tau0: int = 1) -> AlgorithmOutput:
     """Per-job doubling with extension instead of kill when it fits (module docstring)."""
-    return _per_job_slicing(oracle, alpha, tau0, extend=True, learn=False)
+    return per_job_slicing(oracle, alpha, tau0, extend=True)
 
 
 @register("gsa_elastic_learn", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1,
@@ -191,4 +205,14 @@ def gsa_elastic(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
 def gsa_elastic_learn(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
                       tau0: int = 1) -> AlgorithmOutput:
     """gsa_elastic with a learned first budget (module docstring)."""
-    return _per_job_slicing(oracle, alpha, tau0, extend=True, learn=True)
+    return per_job_slicing(oracle, alpha, tau0, extend=True, learn=True)
+
+
+@register("gsa_level", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1,
+          description="GSA variant: GSA's rounds pipelined into each other (level-k "
+                      "slices before level-k+1 ones, no barrier), slices extended when "
+                      "they fit (non-clairvoyant)")
+def gsa_level(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
+              tau0: int = 1) -> AlgorithmOutput:
+    """gsa_elastic with level-first priority (module docstring)."""
+    return per_job_slicing(oracle, alpha, tau0, extend=True, order="level")

@@ -143,6 +143,37 @@ class StaggeredPipeline:
         if at < end:
             self.P[at:end] -= s + np.arange(at - t + 1, length + 1, dtype=np.int64)
 
+    def fits_at(self, t: int, s: int, length: int) -> bool:
+        """Whether the profile ``s + 1 .. s + length`` fits from local step ``t``."""
+        if t >= self.planned_end:
+            return True
+        self._ensure(t + length + 1)
+        if length <= _SHORT:
+            lim = self.M - s
+            return all(p + x <= lim for x, p in
+                       enumerate(self.P[t:t + length].tolist(), start=1))
+        return int((self.P[t:t + length] + self._ramp(length)).max()) <= self.M - s
+
+    def fits_extension(self, t: int, s: int, length: int, new_length: int) -> bool:
+        """Whether an attempt reserved from ``t`` for ``length`` steps can be extended to
+        ``new_length``: the added segment ``s + length + 1 .. s + new_length`` at local
+        steps ``t + length .. t + new_length - 1`` fits (the attempt's own reservation
+        ends before it, so it is not counted twice)."""
+        lo = t + length
+        if lo >= self.planned_end:
+            return True
+        self._ensure(t + new_length + 1)
+        seg = self.P[lo:t + new_length] + np.arange(s + length + 1, s + new_length + 1,
+                                                      dtype=np.int64)
+        return int(seg.max()) <= self.M
+
+    def extend(self, t: int, s: int, length: int, new_length: int) -> None:
+        """Extend the reservation made at ``t`` for ``length`` steps to ``new_length``."""
+        self._ensure(t + new_length + 1)
+        self.P[t + length:t + new_length] += np.arange(s + length + 1, s + new_length + 1,
+                                                       dtype=np.int64)
+        self.planned_end = max(self.planned_end, t + new_length)
+
     @property
     def peak(self) -> int:
         return int(self.P.max()) if len(self.P) else 0
