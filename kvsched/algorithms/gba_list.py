@@ -1,0 +1,185 @@
+"""GBA-LIST: a GBA variant whose round length is *provably* bounded (docs/proofs.md).
+
+Budgets ``b_k = floor(alpha^k)`` computed exactly (``Fraction(alpha) ** k``; for integer
+``alpha`` they equal :func:`kvsched.algorithms.pipeline.geometric_budgets`). Round ``k``
+starts when round ``k-1`` ends; rounds with no candidate take no time.
+
+Selection (as GBA): the unfinished jobs with ``o_i <= b_k`` in order of smallest area
+``a_i = s_i o_i + o_i(o_i+1)/2`` (ties: ``o``, ``s``, index), the longest prefix whose area
+is ``<= M b_k``. Any schedule completes by ``alpha^k`` only jobs with ``o_i <= b_k`` of total
+area ``<= M b_k``, so the prefix is as large as anything such a schedule can do among the
+remaining jobs (the count lemma).
+
+Packing (what makes the length provable). Peak ``p_i = s_i + o_i``; *big* if ``2 p_i > M``.
+
+1. big jobs one after another from the round start (``B = sum_big o_i`` steps; each has
+   ``o_i < 4 a_i / M``);
+2. then small jobs by list scheduling with *peak reservation*: each running small job
+   reserves ``p_i`` for its whole run; at every event time (the phase start and every
+   completion) the waiting jobs are scanned in selection order and every one with
+   ``reserved + p_i <= M`` is started (skip and continue).
+
+Memory is feasible because each job holds at most its peak. A small job ``j`` that starts
+at ``S_j`` was refused at every step of ``[B, S_j)``, so the reservation exceeded
+``M - p_j >= M/2`` there, and the reservations integrate to ``sum p_i o_i <= 2 A``: hence
+``S_j - B < 4 A_small / M`` and the round lasts ``< 4 A / M + b_k <= 5 b_k`` steps
+(``< (1 + 2/(1-eps)) b_k`` when every ``p_i <= eps M`` with ``eps <= 1/2``).
+
+``variant`` exists only for the tests that show the checks can fail: ``"largest-area"``
+selects by largest area first, ``"no-reservation"`` starts small jobs whenever the *current*
+true memory has room (it may overload memory later, so the checker rejects it, or lengthen
+rounds), ``"no-big-phase"`` list-schedules big jobs with the small ones.
+"""
+from __future__ import annotations
+
+import heapq
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import KvschedError
+from ..instance import Instance
+from ..schedule import Schedule
+from .base import AlgorithmOutput, RoundRecord, register
+
+GBA_LIST_ALPHA = 2          # minimiser of c * alpha^2/(alpha-1) for any constant c
+VARIANTS = ("proved", "largest-area", "no-reservation", "no-big-phase")
+
+
+def floor_budgets(alpha: float | Fraction, count: int) -> list[int]:
+    """``b_k = floor(alpha^k)`` for ``k < count``, exactly (``alpha`` read as the exact
+    rational value of the float)."""
+    a = Fraction(alpha)
+    if not a > 1:
+        raise KvschedError(f"alpha = {alpha!r} must be > 1")
+    out, p = [], Fraction(1)
+    for _ in range(count):
+        out.append(int(p.numerator // p.denominator))
+        p *= a
+    return out
+
+
+def _list_schedule(jobs: list[int], s: np.ndarray, o: np.ndarray, M: int, t0: int,
+                   reserve_peak: bool) -> tuple[dict[int, int], int]:
+    """Event-driven list scheduling from local step ``t0``; returns local starts and the
+    local end. With ``reserve_peak`` a job reserves ``p = s + o`` for its whole run (the
+    proof's rule); without it (a deliberately broken mutant) the test is the current true
+    memory ``sum (s_i + age_i + 1)`` of running jobs plus ``s_j + 1``."""
+    waiting = list(jobs)
+    starts: dict[int, int] = {}
+    running: list[tuple[int, int]] = []       # heap of (end, job)
+    reserved = 0
+    t = t0
+    end = t0
+    while waiting:
+        while running and running[0][0] <= t:
+            _e, i = heapq.heappop(running)
+            reserved -= int(s[i] + o[i])
+        if reserve_peak:
+            room = M - reserved
+            still = []
+            for i in waiting:
+                p = int(s[i] + o[i])
+                if p <= room:
+                    starts[i] = t
+                    room -= p
+                    reserved += p
+                    heapq.heappush(running, (t + int(o[i]), i))
+                    end = max(end, t + int(o[i]))
+                else:
+                    still.append(i)
+            waiting = still
+        else:
+            cur = sum(int(s[i]) + (t - starts[i]) + 1 for _e, i in running)
+            still = []
+            for i in waiting:
+                need = int(s[i]) + 1
+                if cur + need <= M:
+                    starts[i] = t
+                    cur += need
+                    reserved += int(s[i] + o[i])
+                    heapq.heappush(running, (t + int(o[i]), i))
+                    end = max(end, t + int(o[i]))
+                else:
+                    still.append(i)
+            waiting = still
+        if waiting:
+            if not running:              # cannot happen: p_i <= M always fits alone
+                raise AssertionError("list scheduling stalled with nothing running")
+            t = running[0][0] if reserve_peak else t + 1
+    return starts, end
+
+
+@register("gba_list", clairvoyant=True, alpha=GBA_LIST_ALPHA, variant="proved",
+          description="GBA-LIST: GBA's area-order selection (budgets floor(alpha^k)), big jobs "
+                      "(2p > M) in sequence then list scheduling with peak reservation; "
+                      "round length < 5 b_k proved (docs/proofs.md)")
+def gba_list(instance: Instance, alpha: float = GBA_LIST_ALPHA,
+             variant: str = "proved") -> AlgorithmOutput:
+    """GBA-LIST(alpha): see the module docstring and docs/proofs.md."""
+    if variant not in VARIANTS:
+        raise KvschedError(f"variant = {variant!r}: choose from {', '.join(VARIANTS)}")
+    a = Fraction(alpha)
+    if not a > 1:
+        raise KvschedError(f"alpha = {alpha!r} must be > 1")
+    s, o, M = instance.s, instance.o, int(instance.M)
+    area = instance.area
+    key = -area if variant == "largest-area" else area
+    order = np.lexsort((np.arange(instance.n), s, o, key))
+    o_sorted = o[order]
+    unfinished = np.ones(instance.n, dtype=bool)
+    jobs, starts, steps = [], [], []
+    rounds: list[RoundRecord] = []
+    R, k, power = 0, 0, Fraction(1)
+    n_left = instance.n
+    while n_left:
+        b = int(power.numerator // power.denominator)
+        power *= a
+        cand = order[(o_sorted <= b) & unfinished[order]]
+        if cand.size == 0:
+            k += 1
+            continue
+        budget = M * b
+        sel: list[int] = []
+        sel_area = 0
+        for i in cand.tolist():
+            ai = int(area[i])
+            if sel_area + ai > budget:
+                break
+            sel.append(i)
+            sel_area += ai
+        peak = s[sel] + o[sel]
+        big_phase = variant != "no-big-phase"
+        big = [i for i, p in zip(sel, peak.tolist()) if 2 * p > M] if big_phase else []
+        small = [i for i, p in zip(sel, peak.tolist()) if 2 * p <= M] if big_phase else sel
+        local: dict[int, int] = {}
+        t = 0
+        for i in big:
+            local[i] = t
+            t += int(o[i])
+        B = t
+        st, end = _list_schedule(small, s, o, M, B, reserve_peak=(variant != "no-reservation"))
+        local.update(st)
+        length = max(B, end)
+        for i in sel:
+            jobs.append(i)
+            starts.append(R + local[i])
+            steps.append(int(o[i]))
+            unfinished[i] = False
+        n_left -= len(sel)
+        rounds.append(RoundRecord(
+            k=k, start=R, end=R + length, budget=b, attempted=len(sel), finished=len(sel),
+            peak_memory=None, wasted_tokens=0,
+            extra={"candidates": int(cand.size), "selected": len(sel),
+                   "selected_area": sel_area, "area_budget": budget, "length": length,
+                   "big": len(big), "big_phase": B,
+                   "big_area": int(area[big].sum()) if big else 0,
+                   "length_bound": 5 * b, "killed": 0}))
+        R += length
+        k += 1
+    schedule = Schedule(np.asarray(jobs, dtype=np.int64), np.asarray(starts, dtype=np.int64),
+                        np.asarray(steps, dtype=np.int64))
+    return AlgorithmOutput(schedule, rounds,
+                           info={"alpha": float(alpha), "variant": variant,
+                                 "rounds": len(rounds), "last_k": k - 1,
+                                 "budgets": [r.budget for r in rounds]})
