@@ -88,7 +88,8 @@ class PublicOracle:
 
     __slots__ = ("_oracle",)
     PUBLIC = ("s", "M", "n", "now", "done", "n_done", "is_done", "running", "start", "kill",
-              "advance", "run_to_completion", "decisions")
+              "advance", "run_to_completion", "decisions", "r", "arrived", "n_arrived",
+              "all_arrived")
 
     def __init__(self, oracle: CompletionOracle):
         object.__setattr__(self, "_oracle", oracle)

@@ -33,7 +33,8 @@ from .base import AlgorithmOutput, register
 def fcfs(oracle: CompletionOracle) -> AlgorithmOutput:
     """vLLM-style first-come-first-served continuous batching with recompute preemption.
 
-    Jobs arrive in index order, all at step 0. At every decision step ``t``:
+    Jobs arrive in index order, all at step 0 (with release dates: each joins the back
+    of the queue at its arrival event, ties by index). At every decision step ``t``:
 
     1. *Preempt.* While the running jobs' memory at step ``t``,
        ``sum_i (s_i + t - a_i + 1)`` (known without ``o``: prompt plus age), exceeds ``M``,
@@ -49,14 +50,15 @@ def fcfs(oracle: CompletionOracle) -> AlgorithmOutput:
     A lone running job never overflows (``s_i + o_i <= M``), so the oldest job always
     progresses and the loop ends.
     """
-    s = oracle.s.tolist()
+    s_view = oracle.s                     # live view (-1 until a job arrives)
+    s = s_view.tolist()
     M = oracle.M
-    waiting = deque(range(oracle.n))
+    waiting = deque(np.flatnonzero(oracle.arrived).tolist())
     running: dict[int, int] = {}          # job -> start, in admission order
     K = N = 0                             # running memory at step t is K + N*t
-    t = 0
+    t = oracle.now
     decisions = 0
-    while waiting or running:
+    while oracle.n_done < oracle.n:
         decisions += 1
         preempted = False
         while K + N * t > M:
@@ -75,8 +77,12 @@ def fcfs(oracle: CompletionOracle) -> AlgorithmOutput:
                 K += s[job] - t + 1
                 N += 1
                 mem += s[job] + 1
-        target = t + 1 if preempted else (M - K) // N + 1
+        target = t + 1 if preempted else ((M - K) // N + 1 if N else None)
         for e in oracle.advance(until=target):
+            if e.arrival:                 # joins the back of the queue
+                s[e.job] = int(s_view[e.job])
+                waiting.append(e.job)
+                continue
             a = running.pop(e.job)
             K -= s[e.job] - a + 1
             N -= 1

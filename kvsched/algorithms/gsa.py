@@ -34,6 +34,7 @@ import numpy as np
 from ..oracle import CompletionOracle
 from .base import AlgorithmOutput, RoundRecord, register
 from .pipeline import Budgets, StaggeredPipeline
+from .sequential import one_at_a_time
 
 GSA_ALPHA = (1 + 13 ** 0.5) / 2   # minimiser of 2a^3 (a+2)/(a-1)^2 (SPEC section 4, general)
 GSA_ALPHA_LARGE = 2.0            # minimiser of 2a^4/(a-1)^2 (large-memory regime)
@@ -57,6 +58,20 @@ class _Tally:
         self.attempted = self.finished = self.killed = self.wasted = self.delayed = 0
 
 
+def _online_round_order(s: np.ndarray, M: int, level: np.ndarray, budgets,
+                        waiting: np.ndarray):
+    """With release dates: a round takes every arrived unfinished job, each with the
+    slice of its own level, ``l_i = min(tau_{lvl_i}, M - s_i)`` (``lvl_i`` = slices job
+    ``i`` has had; in the batch setting every job of round ``k`` has ``lvl_i = k``, so
+    this is :func:`round_order`), ordered by truncated area (ties: ``s``, index)."""
+    cand = np.flatnonzero(waiting)
+    taus = np.array([budgets[int(x)] for x in level[cand].tolist()], dtype=np.int64)
+    sl = np.minimum(taus, M - s[cand])
+    tarea = s[cand] * sl + sl * (sl + 1) // 2
+    order = np.lexsort((cand, s[cand], tarea))
+    return cand[order], sl[order], tarea[order]
+
+
 def _staggered_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
     """Paced earliest fit with worst-case reservations, event-driven (module doc)."""
     M, s = oracle.M, oracle.s.tolist()
@@ -71,6 +86,8 @@ def _staggered_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
         nonlocal planned_area
         released = False
         for e in events:
+            if e.arrival:                    # waits for the next round
+                continue
             t0, ln = live.pop(e.job)
             if e.completed:
                 tally.finished += 1
@@ -124,6 +141,8 @@ def _batched_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
             q += 1
         while oracle.running():
             for e in oracle.advance():
+                if e.arrival:
+                    continue
                 if e.completed:
                     tally.finished += 1
                 else:
@@ -135,13 +154,23 @@ def _batched_round(oracle: CompletionOracle, jobs, slices, R: int) -> _Tally:
 def _geometric_slicing(oracle: CompletionOracle, alpha: float,
                        stagger: bool) -> AlgorithmOutput:
     budgets = Budgets(alpha)                  # raises KvschedError unless alpha > 1
-    s, M = np.asarray(oracle.s), oracle.M
+    s, M = oracle.s, oracle.M                 # live view (-1 for jobs still to come)
     run_round = _staggered_round if stagger else _batched_round
     rounds: list[RoundRecord] = []
+    level = np.zeros(oracle.n, dtype=np.int64)    # slices each job has had
     k = 0
     while oracle.n_done < oracle.n:
+        waiting = ~oracle.done & oracle.arrived
+        if not waiting.any():                 # online: nothing arrived yet -> wait
+            oracle.advance()
+            continue
         tau = budgets[k]
-        jobs, slices, tareas = round_order(s, M, tau, ~oracle.done)
+        if oracle.all_arrived and oracle.r is not None and not oracle.r.any():
+            jobs, slices, tareas = round_order(s, M, tau, waiting)
+        else:
+            jobs, slices, tareas = _online_round_order(s, M, level, budgets, waiting)
+            tau = budgets[int(level[jobs].max())]
+        level[jobs] += 1
         R = oracle.now
         W = int(tareas.sum())
         tally = run_round(oracle, jobs, slices, R)
@@ -181,11 +210,7 @@ def gsa_no_restart(oracle: CompletionOracle) -> AlgorithmOutput:
     reservations overlap at the first one's last step with at least ``M + s_j + 1 > M``, so
     attempts run one at a time (smallest ``s`` first, ties by index), each started the
     moment the previous one is seen to complete."""
-    s = np.asarray(oracle.s)
-    order = np.lexsort((np.arange(oracle.n), s))
-    for job in order.tolist():
-        oracle.start(job)
-        oracle.advance()
+    one_at_a_time(oracle)
     rec = RoundRecord(k=0, start=0, end=oracle.now, budget=oracle.M, attempted=oracle.n,
                       finished=oracle.n_done, wasted_tokens=0,
                       extra={"candidates": oracle.n, "killed": 0, "length": oracle.now,
