@@ -211,6 +211,17 @@ def regime_minimiser(alg: str, regime: str) -> float | None:
     return float(bounds.derive(alg, regime).alpha_star)
 
 
+def used_alpha(alg: str, regime: str, alpha: float | None) -> float | None:
+    """The alpha a search runs ``alg`` with: the given one; else for the large regime the
+    minimiser of the derived large-regime ratio (where its bound is claimed); else the
+    algorithm's registered default (the general-regime minimiser)."""
+    if alpha is None and regime == "large":
+        a = regime_minimiser(alg, "large")
+        if a is not None:
+            return effective_alpha(alg, a)
+    return effective_alpha(alg, alpha)
+
+
 def bound_value(alg: str, regime: str, alpha: float | None) -> float | None:
     """``bounds.ratio_value(alg, regime, alpha)``, or ``None`` for an algorithm the bounds
     module derives no ratio for (the constants are never typed in here)."""

@@ -20,8 +20,11 @@ from kvsched.results import atomic_write_json, atomic_write_text, provenance
 from kvsched.tables import fmt
 
 from .evaluate import CERTIFIED, REFERENCES, bound_value, evaluate, schedule_of
+from .objectives import run_lemma
+from .param_family import rebuild
 
 KIND = "kvsched-adversary-result"
+LEMMA_KIND = "kvsched-adversary-lemma"
 
 
 def algorithm_source_digest(alg: str) -> str | None:
@@ -137,7 +140,7 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
         raw = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError):
         raw = None
-    if isinstance(raw, dict) and raw.get("kind") == "kvsched-adversary-lemma":
+    if isinstance(raw, dict) and raw.get("kind") == LEMMA_KIND:
         return replay_lemma(path, raw)
     rec = load_record(path)
     out = Replay(str(path))
@@ -147,7 +150,6 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
     out.add("large-memory ratio", _close(inst.large_memory_ratio, rec["large_memory_ratio"]),
             f"{inst.large_memory_ratio:.6g} (saved {rec['large_memory_ratio']:.6g})")
     if rec.get("family_spec") and rec.get("family_exact"):
-        from .family_search import rebuild
         again = rebuild(rec["family_spec"], rec["family_params"], rec.get("family_seed", 0))
         out.add("family parameters rebuild the instance", again == inst,
                 f"{rec['family_spec'].get('name')} at the saved parameters and seed")
@@ -212,8 +214,6 @@ def replay_lemma(path: str | Path, rec: dict[str, Any]) -> Replay:
     file says it is exact), check the saved schedule, re-run the algorithm with the saved
     parameters (``bounds.empirical.run_case``) and the lemma's check, and compare the
     schedule and the slack."""
-    from bounds.empirical import run_case
-    from .family_search import lemma_check, rebuild
     out = Replay(str(path))
     for key in ("instance", "algorithm", "params", "lemma", "slack", "schedule"):
         if key not in rec:
@@ -229,12 +229,14 @@ def replay_lemma(path: str | Path, rec: dict[str, Any]) -> Replay:
                 f"cost {rep.objective} (saved {rec['objective']})")
     except InfeasibleScheduleError as e:
         out.add("saved schedule passes the checker", False, str(e))
-    _, fn = lemma_check(rec["algorithm"], rec["regime"], rec["lemma"])
-    run = run_case("replay", inst, rec["algorithm"], rec["params"]["alpha"],
-                   rec["params"].get("dilation"))
+    run, o = run_lemma(inst, rec["algorithm"], rec["regime"], rec["lemma"], "replay")
+    for key in ("alpha", "dilation"):
+        saved, now = rec["params"].get(key), getattr(run, key)
+        out.add(f"ledger's {key} as saved", saved == now or (saved is not None and now is not None
+                                                              and _close(saved, now)),
+                f"{now} (saved {saved})")
     same = run.result.schedule == schedule_of(rec["schedule"]["attempts"])
     out.add("algorithm re-run gives the saved schedule", same)
-    o = fn(run)
     out.add("lemma check gives the saved slack", _close(o.slack, rec["slack"]) or o.slack == rec["slack"],
             f"slack {o.slack:.6g} (saved {rec['slack']:.6g}); {o.basis}; {o.detail}")
     out.add("violated as saved", bool(o.violated) == bool(rec.get("violated")),

@@ -36,8 +36,7 @@ from kvsched.errors import KvschedError
 from kvsched.results import atomic_write_json
 
 from . import families
-from .evaluate import (CERTIFIED, REFERENCE_CHOICES, effective_alpha, evaluate,
-                       regime_minimiser)
+from .evaluate import CERTIFIED, REFERENCE_CHOICES, evaluate, used_alpha
 from .execution import make_executor
 from .moves import mutate
 from .records import load_record, make_record, save_record
@@ -98,11 +97,7 @@ class SearchConfig:
         """The alpha the algorithm runs with: the given one; else for the large regime the
         minimiser of the derived large-regime ratio (where its bound is claimed); else the
         algorithm's registered default (the general-regime minimiser)."""
-        if self.alpha is None and self.regime == "large":
-            a = regime_minimiser(self.alg, "large")
-            if a is not None:
-                return effective_alpha(self.alg, a)
-        return effective_alpha(self.alg, self.alpha)
+        return used_alpha(self.alg, self.regime, self.alpha)
 
     def space(self) -> Space:
         return Space.for_regime(self.regime, self.n, M_max=self.M_max, o_max=self.o_max,
