@@ -447,15 +447,17 @@ def solve(inst: Instance, upper_bound: Schedule | None = None,
             goal = state
             break
         expansions += 1
-        if expansions & 1023 == 0:
-            if time_limit is not None and time.perf_counter() - t0 > time_limit:
-                stopped = f"time limit {time_limit:g} s"
-                heapq.heappush(heap, (f, negg, 0, state))
-                break
-            if len(dist) > max_states or len(S._info) * S.span > MAX_PROFILE_CELLS:
-                stopped = f"state budget ({len(dist)} states, {len(S._info)} running sets)"
-                heapq.heappush(heap, (f, negg, 0, state))
-                break
+        # the state budget is checked at every expansion (two len() calls), so even a
+        # budget of one state stops the search; the clock only every 1024 expansions
+        if len(dist) > max_states or len(S._info) * S.span > MAX_PROFILE_CELLS:
+            stopped = f"state budget ({len(dist)} states, {len(S._info)} running sets)"
+            heapq.heappush(heap, (f, negg, 0, state))
+            break
+        if expansions & 1023 == 0 and time_limit is not None \
+                and time.perf_counter() - t0 > time_limit:
+            stopped = f"time limit {time_limit:g} s"
+            heapq.heappush(heap, (f, negg, 0, state))
+            break
         g2 = g + W.bit_count() + len(R)
         for mask, nR in S.moves(W, R):
             nxt = (W & ~mask, nR)

@@ -26,6 +26,7 @@ from typing import Iterable, NamedTuple
 import numpy as np
 
 from kvsched.checker import Report, check
+from kvsched.errors import KvschedError
 from kvsched.instance import Instance
 from kvsched.lower_bounds import lb_combined
 from kvsched.schedule import Schedule
@@ -34,6 +35,40 @@ from . import formulation as F
 
 STATUSES = ("optimal", "not proven optimal", "no solution found")
 SOLVERS = ("highs", "cbc", "astar", "cpsat")
+
+# Sizes beyond which an exact method is hopeless (and would only exhaust memory): the
+# time-indexed models (HiGHS, CBC, CP-SAT) have about n * sum(o) variables; A* keeps a
+# profile of max(o) + 1 integers per running set and an n-bit waiting set, and its
+# heuristic upper bound (earliest_fit) scans sum(o) x max(o) cells. Nothing proves OPT
+# beyond n = 24 within a minute on the benchmark (docs/exact.md).
+MAX_COLUMNS = 2_000_000          # n * sum(o) for the time-indexed models
+ASTAR_MAX_JOBS = 40
+ASTAR_MAX_CELLS = 50_000_000     # sum(o) * max(o) for A* and its upper bound
+
+
+def size_problem(inst: Instance, solver: str = "astar",
+                 max_columns: int = MAX_COLUMNS) -> str | None:
+    """``None`` if ``solver`` can be tried on ``inst``; else one line saying why not.
+    ``solver="astar"`` (the default of ``kvsched opt``) means A* or its MIP fallback: the
+    instance is refused only when neither fits."""
+    n, H = inst.n, inst.total_tokens
+    cols = n * H
+    cells = H * int(inst.o.max()) if n else 0
+    mip_ok = cols <= max_columns
+    astar_ok = n <= ASTAR_MAX_JOBS and cells <= ASTAR_MAX_CELLS
+    if solver == "astar" and (astar_ok or mip_ok):
+        return None
+    if solver != "astar" and mip_ok:
+        return None
+    what = (f"A* handles n <= {ASTAR_MAX_JOBS} and sum(o) * max(o) <= {ASTAR_MAX_CELLS:,}, "
+            f"here {cells:,}; " if solver == "astar" else "")
+    return (f"instance too large for an exact solver: n = {n} jobs, sum(o) = {H:,} "
+            f"({what}the time-indexed model would need n * sum(o) = {cols:,} > "
+            f"{max_columns:,} variables); use --limit or --sample")
+
+
+class InstanceTooLarge(KvschedError):
+    """No exact method can handle the instance (:func:`size_problem` says why)."""
 
 
 @dataclass
@@ -64,6 +99,9 @@ class ExactResult:
                 "info": self.info}
 
 
+_CHUNK = 1 << 22                  # cells of one earliest_fit comparison block
+
+
 def earliest_fit(inst: Instance, order: Iterable[int]) -> Schedule:
     """List scheduling: each job in ``order`` starts at the earliest step where its whole
     profile ``s_i + 1 .. s_i + o_i`` fits under ``M`` on top of the jobs already placed.
@@ -75,8 +113,13 @@ def earliest_fit(inst: Instance, order: Iterable[int]) -> Schedule:
         s, o = int(inst.s[i]), int(inst.o[i])
         need = s + np.arange(1, o + 1)
         win = np.lib.stride_tricks.sliding_window_view(mem[:H], o)   # t = 0 .. H-o
-        ok = np.all(win + need <= inst.M, axis=1)
-        t = int(np.argmax(ok))        # ok[-1] can be False only if a job ends past H
+        rows = max(1, _CHUNK // o)     # windows per chunk: bounded memory on long horizons
+        t = len(win) - 1               # the last window always fits (nothing placed there)
+        for lo in range(0, len(win), rows):
+            ok = np.all(win[lo:lo + rows] + need <= inst.M, axis=1)
+            if ok.any():
+                t = lo + int(np.argmax(ok))
+                break
         mem[t:t + o] += need
         starts[i] = t
     return Schedule(np.arange(inst.n), starts, inst.o)
@@ -258,12 +301,21 @@ def solve_fastest(instance: Instance, time_limit: float | None = None,
     happened. A run stopped by the time limit stays "not proven optimal" with its bounds.
     ``max_states``: A*'s state budget (default :func:`lp.astar.solve`'s)."""
     t0 = time.perf_counter()
+    problem = size_problem(instance, "astar", max_columns)
+    if problem is not None:
+        raise InstanceTooLarge(problem)
+    size = instance.n * instance.total_tokens
+    if size_problem(instance, "highs", max_columns) is None and \
+            not (instance.n <= ASTAR_MAX_JOBS
+                 and instance.total_tokens * int(instance.o.max()) <= ASTAR_MAX_CELLS):
+        mip = solve(instance, solver="highs", time_limit=time_limit, algorithms=algorithms)
+        return mip, (f"A* skipped (n = {instance.n} jobs beyond its size limits); "
+                     f"solved with HiGHS (time-indexed MIP)")
     res = _solve_astar(instance, time_limit, algorithms, t0, None, max_states)
     stopped = res.info.get("stopped")
     if res.proven_optimal or stopped is None or stopped.startswith("time limit"):
         return res, None
     left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
-    size = instance.n * instance.total_tokens
     if size > max_columns or (left is not None and left <= 0.5):
         return res, (f"A* stopped ({stopped}); no time or room for the MIP fallback "
                      f"(n * sum(o) = {size:,}): not proven optimal")

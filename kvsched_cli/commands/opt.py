@@ -14,8 +14,6 @@ from .common import add_instance_arguments, add_output_arguments, emit, instance
 HELP = ("exact optimum of a small instance (A* search by default, the fastest; or the "
         "time-indexed MIP on HiGHS or CBC; or CP-SAT)")
 
-MAX_COLUMNS = 2_000_000     # n * sum(o): beyond this the time-indexed model is hopeless
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_instance_arguments(p)
@@ -35,7 +33,7 @@ def main(args: argparse.Namespace) -> int:
     import math
     import sys
 
-    from lp.exact import solve, solve_fastest
+    from lp.exact import MAX_COLUMNS, size_problem, solve, solve_fastest
 
     if args.time_limit is not None and not (math.isfinite(args.time_limit)
                                             and args.time_limit > 0):
@@ -43,11 +41,9 @@ def main(args: argparse.Namespace) -> int:
     if args.threads < 1:
         raise KvschedError(f"--threads must be >= 1, got {args.threads}")
     inst = instance_from_args(args)
-    size = inst.n * inst.total_tokens
-    if args.solver in ("highs", "cbc") and size > MAX_COLUMNS:
-        raise KvschedError(f"instance too large for the exact solver: n = {inst.n} jobs over "
-                           f"a horizon of {inst.total_tokens} steps (about {size:,} "
-                           f"variables); use --limit or --sample")
+    problem = size_problem(inst, args.solver, MAX_COLUMNS)
+    if problem is not None:             # refused before any solve (or heuristic) runs
+        raise KvschedError(problem)
     if args.solver == "astar":
         res, message = solve_fastest(inst, time_limit=args.time_limit,
                                      max_columns=MAX_COLUMNS)
