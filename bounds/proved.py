@@ -1,0 +1,315 @@
+"""What is *proved* end to end: GBA-LIST (kvsched/algorithms/gba_list.py) is a
+``c * alpha^2/(alpha-1)``-approximation, ``c = 5`` on every instance and
+``c(eps) = (3 - eps)/(1 - eps) -> 3`` when every peak ``s_i + o_i <= eps M``, ``eps <= 1/2``.
+Minimised over ``alpha > 1``: ``20`` and ``12`` at ``alpha = 2`` (published GBA: 10.67, 6.75).
+
+Every lemma's written proof is in docs/proofs.md; every algebraic step it uses is an
+:class:`bounds.algebra.AlgebraStep` decided here by sympy (identities by ``simplify``;
+inequalities by a non-negative-coefficient certificate after substituting the hypotheses,
+e.g. ``M = 2p - 1 - x`` with ``x >= 0``). Nothing in a ratio is typed in: the dilation is
+``1 + (factor 2 from p_i o_i <= 2 a_i) / (fraction of M a refused job leaves)``, the
+interval factor is :func:`bounds.catalogue.interval_factor` and the minimum comes from
+:func:`bounds.derive.minimise`.
+
+For the ledger: :func:`chains` (one dict per proved chain) and :func:`proved_ratio`.
+For the tests and the empirical checks: :func:`round_checks` (per round: count against the
+area-count upper bound on any schedule, length against ``c b_k``, exact integers).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from . import algebra as A
+from .algebra import AlgebraStep, alpha
+from .catalogue import geometric_partial_sum, interval_factor
+from .derive import PUBLISHED, global_minimum_steps, minimise
+from .lemmas import PROVED_BY_HAND, Lemma
+
+DOC = "docs/proofs.md"
+ALGORITHM = "gba_list"
+
+# symbols of the packing lemmas: all non-negative integers in the model; the certificate
+# below only uses that they are >= 0
+s, o, M, p, x, y, b, f, eps = sp.symbols("s o M p x y b f epsilon", nonnegative=True)
+_mi = sp.Symbol("m", integer=True, nonnegative=True)
+
+
+def area(s_: sp.Expr, o_: sp.Expr) -> sp.Expr:
+    """``a = s o + o (o+1)/2`` (SPEC section 2)."""
+    return s_ * o_ + o_ * (o_ + 1) / 2
+
+
+# --- a multivariate certificate ----------------------------------------------------------
+def nonneg_vars(name: str, expr: sp.Expr, variables: tuple, claim: str) -> AlgebraStep:
+    """``expr >= 0`` whenever every symbol in ``variables`` is ``>= 0``: after ``together``,
+    numerator and denominator are polynomials with non-negative coefficients (denominator
+    not identically 0) -- or both non-positive. Exact (sympy), no floating point."""
+    num, den = sp.fraction(sp.together(sp.expand(expr)))
+    pn, pd = sp.Poly(sp.expand(num), *variables), sp.Poly(sp.expand(den), *variables)
+    cn, cd = pn.coeffs(), pd.coeffs()
+    if all(c <= 0 for c in cd):
+        cn, cd = [-c for c in cn], [-c for c in cd]
+    ok = all(c.is_number for c in cn + cd) and all(c >= 0 for c in cd) \
+        and any(c > 0 for c in cd) and all(c >= 0 for c in cn)
+    return AlgebraStep(name, claim, bool(ok),
+                       f"sympy: non-negative coefficients in {', '.join(map(str, variables))} >= 0",
+                       f"numerator {sp.sstr(sp.expand(num))}; denominator {sp.sstr(sp.expand(den))}")
+
+
+# --- the constants -----------------------------------------------------------------------
+# sup of p o / a over jobs: at s = 0 it is 2 o/(o + 1) -> 2 (the identity p o = 2a - o(s+1)
+# in _length_algebra_general shows p o <= 2a)
+WORK_FACTOR = sp.limit((o * o) / area(0, o), o, sp.oo)
+
+
+def small_factor(e: sp.Expr) -> sp.Expr:
+    """A refused small job leaves the reservation above ``(1 - e) M``; reservations integrate
+    to ``sum p_i o_i <= 2 A``: the start of the last small job is ``< 2/(1-e) * A/M``."""
+    return WORK_FACTOR / (1 - e)
+
+
+def big_factor() -> sp.Expr:
+    """A big job (``2 p > M``) has ``o = 2a/(p + s + 1) < 2a/(M/2)``: factor ``2/(1/2)``."""
+    return WORK_FACTOR / sp.Rational(1, 2)
+
+
+@lru_cache(maxsize=None)
+def dilation_general() -> sp.Expr:
+    """``c = 1 + max(big, small(1/2))``: the ``+1`` is the last job's own length ``<= b_k``,
+    the rest multiplies ``A/M <= b_k``."""
+    return sp.Integer(1) + sp.Max(big_factor(), small_factor(sp.Rational(1, 2)))
+
+
+def dilation_eps(e: sp.Expr = eps) -> sp.Expr:
+    """``c(eps) = 1 + 2/(1 - eps)`` when every peak is ``<= eps M``, ``eps <= 1/2``."""
+    return sp.Integer(1) + small_factor(e)
+
+
+@lru_cache(maxsize=None)
+def dilation_large() -> sp.Expr:
+    """``lim_{eps -> 0} c(eps)``."""
+    return sp.limit(dilation_eps(eps), eps, 0)
+
+
+# --- algebra of each lemma ---------------------------------------------------------------
+def _area_algebra() -> list[AlgebraStep]:
+    j, oo_ = sp.symbols("j o_", integer=True, positive=True)
+    return [A.identity("area of one job: sum_{j=1}^{o} (s + j) = s o + o(o+1)/2",
+                       sp.summation(s + j, (j, 1, oo_)), area(s, oo_))]
+
+
+def _interval_algebra() -> list[AlgebraStep]:
+    T = geometric_partial_sum(_mi)
+    F0 = interval_factor(0)
+    return [
+        A.identity("T_m = sum_{k<=m} alpha^k: base case", T.subs(_mi, 0), sp.Integer(1),
+                   "(alpha^1 - 1)/(alpha - 1) = 1"),
+        A.identity("T_m: induction step", T.subs(_mi, _mi + 1) - T, alpha ** (_mi + 1),
+                   "T_{m+1} - T_m = alpha^(m+1)"),
+        A.identity("F_0 = alpha^2/(alpha-1) (sympy limit of the interval quotient)", F0,
+                   alpha ** 2 / (alpha - 1)),
+        A.identity("F_0 alpha^(m-1) - T_m = 1/(alpha-1) for every m",
+                   F0 * alpha ** (_mi - 1) - T, 1 / (alpha - 1)),
+        A.nonnegative("1/(alpha-1) > 0, so T_m < F_0 alpha^(m-1) < F_0 C*", 1 / (alpha - 1),
+                      strict=True),
+        A.at_most("m = 0: T_0 = 1 <= F_0 <= F_0 C* (C* >= 1)", sp.Integer(1), F0),
+    ]
+
+
+def _length_algebra_general() -> list[AlgebraStep]:
+    pe = s + o
+    a = area(s, o)
+    Ab, As = sp.symbols("A_big A_small", nonnegative=True)
+    return [
+        A.identity("2a = o (p + s + 1), p = s + o", 2 * a, o * (pe + s + 1)),
+        A.identity("p o = 2a - o (s + 1), so p o <= 2a", pe * o, 2 * a - o * (s + 1)),
+        A.identity("4a - M o = o (2p + 2s + 2 - M)", 4 * a - M * o, o * (2 * pe + 2 * s + 2 - M)),
+        nonneg_vars("big job: 2p >= M + 1 (M = 2p - 1 - x) gives 4a - M o >= 3 o > 0",
+                    (4 * a - M * o - 3 * o).subs(M, 2 * pe - 1 - x), (s, o, x),
+                    "4a - M o - 3o >= 0 when M = 2(s+o) - 1 - x, x >= 0; hence o < 4a/M"),
+        nonneg_vars("small job: 2p <= M (M = 2p + x) gives M - p + 1 >= M/2 + 1",
+                    ((M - p + 1) - (M / 2 + 1)).subs(M, 2 * p + x), (p, x),
+                    "(M - p + 1) - (M/2 + 1) >= 0 when M = 2p + x"),
+        nonneg_vars("(S - B)(M/2 + 1) <= 2 A_small gives S - B <= 4 A_small/M",
+                    4 * As / M - 2 * As / (M / 2 + 1), (As, M),
+                    "4A/M - 2A/(M/2 + 1) = 8A/(M(M+2)) >= 0"),
+        nonneg_vars("L < 4 A/M + b <= 5 b when A = A_big + A_small <= M b (A = M b - y)",
+                    (dilation_general() * b - (big_factor() * Ab + small_factor(sp.Rational(1, 2)) * As) / M - b)
+                    .subs(Ab, M * b - y - As), (M, b, y, As),
+                    "c b - (4 A_big/M + 4 A_small/M + b) >= 0 for A_big + A_small = M b - y"),
+        A.identity("c_general = 5 (= 1 + 4, computed)", dilation_general(), sp.Integer(5)),
+    ]
+
+
+def _length_algebra_eps() -> list[AlgebraStep]:
+    return [
+        nonneg_vars("p <= eps M (p = eps M - x) gives M - p + 1 >= (1 - eps) M + 1",
+                    ((M - p + 1) - ((1 - eps) * M + 1)).subs(p, eps * M - x), (x,),
+                    "(M - p + 1) - ((1-eps) M + 1) = x >= 0"),
+        nonneg_vars("S ((1-eps)M + 1) <= 2A, A = M b - y, f = 1 - eps > 0: S <= 2b/(1-eps)",
+                    2 * b / f - 2 * (M * b - y) / (f * M + 1), (b, f, y, M),
+                    "2b/f - 2A/(f M + 1) >= 0 for A = M b - y"),
+        A.identity("c(eps) = 1 + 2/(1-eps) = (3 - eps)/(1 - eps)", dilation_eps(eps),
+                   (3 - eps) / (1 - eps)),
+        A.identity("c(1/2) = c_general (the two bounds agree at eps = 1/2)",
+                   dilation_eps(sp.Rational(1, 2)), dilation_general()),
+        A.identity("lim_{eps->0} c(eps) = 3", dilation_large(), sp.Integer(3)),
+        nonneg_vars("c(eps) is increasing: dc/deps = 2/(1-eps)^2 >= 0",
+                    sp.diff(dilation_eps(eps), eps).subs(eps, 1 - f), (f,),
+                    "dc/deps written in f = 1 - eps > 0"),
+    ]
+
+
+# --- the lemmas --------------------------------------------------------------------------
+def interval_lemma_per_rank() -> Lemma:
+    return Lemma(
+        name="geometric-interval-per-rank",
+        statement=("With tau_k = alpha^k and T_k = sum_{j<=k} tau_j: if N_ALG(c T_k) >= "
+                   "N_S(tau_k) for every k, then the i-th completion of ALG is at most "
+                   "c alpha^2/(alpha-1) times the i-th completion of S, for every i; "
+                   "summing, ALG <= c alpha^2/(alpha-1) S."),
+        latex=r"C_{(i)}\le c\,T_m< c\,\frac{\alpha^2}{\alpha-1}\,C^*_{(i)}",
+        constant=interval_factor(0), establishment=PROVED_BY_HAND,
+        reference=f"{DOC}#lemma-interval",
+        proof="m = min{k : tau_k >= C*_(i)}; N_S(tau_m) >= i so C_(i) <= c T_m; "
+              "C*_(i) > alpha^(m-1) (or C* >= 1 if m = 0); T_m < F_0 alpha^(m-1).",
+        algebra=_interval_algebra)
+
+
+def area_bound_lemma() -> Lemma:
+    return Lemma(
+        name="area-count-bound",
+        statement=("Any feasible schedule S completes by time t only jobs with o_i <= t "
+                   "whose areas sum to at most M t; hence N_S(t) <= n*(t), the size of the "
+                   "longest smallest-area-first prefix of {i : o_i <= floor(t)} with area "
+                   "<= M floor(t)."),
+        latex=r"N_S(t)\le n^*(t)",
+        constant=sp.Integer(1), establishment=PROVED_BY_HAND,
+        reference=f"{DOC}#lemma-area", proof="Sum of memory over steps 0..floor(t)-1.",
+        algebra=_area_algebra)
+
+
+def count_lemma() -> Lemma:
+    return Lemma(
+        name="gba_list-count",
+        statement=("N_GBA-LIST(E_k) >= N_S(alpha^k) for every schedule S and every k: the "
+                   "jobs S completes by alpha^k and GBA-LIST has not finished before round "
+                   "k are candidates of round k (o <= b_k = floor(alpha^k)) of total area "
+                   "<= M b_k, and the smallest-area prefix is a largest such set; every "
+                   "selected job completes in round k (no cap)."),
+        latex=r"N_{ALG}(E_k)\ge N_S(\alpha^k)",
+        constant=sp.Integer(1), establishment=PROVED_BY_HAND,
+        reference=f"{DOC}#lemma-count", proof="Exchange argument; docs/proofs.md.",
+        empirical="gba_list-count")
+
+
+def length_lemma(regime: str) -> Lemma:
+    if regime == "general":
+        c, alg = dilation_general(), _length_algebra_general
+        statement = ("Every round of GBA-LIST lasts L_k < 4 A_k/M + b_k <= "
+                     f"{sp.sstr(c)} b_k (A_k its selected area <= M b_k), so "
+                     f"E_k <= {sp.sstr(c)} T_k.")
+    elif regime == "large":
+        c = dilation_large()
+        alg = lambda: _length_algebra_general()[:2] + _length_algebra_eps()  # noqa: E731
+        statement = ("If every peak s_i + o_i <= eps M with eps <= 1/2, every round lasts "
+                     "L_k < 2 A_k/((1-eps) M) + b_k <= (3-eps)/(1-eps) b_k, so "
+                     f"E_k <= c(eps) T_k, c(eps) -> {sp.sstr(c)} as eps -> 0.")
+    else:
+        raise ValueError(f"regime must be 'general' or 'large', got {regime!r}")
+    return Lemma(
+        name=f"gba_list-length-{regime}",
+        statement=statement,
+        latex=r"E_k\le %s\,T_k" % sp.latex(c if regime == "general" else dilation_eps(eps)),
+        constant=c, establishment=PROVED_BY_HAND, regime=regime,
+        reference=f"{DOC}#lemma-length", proof="Peak-reservation list scheduling; "
+        "docs/proofs.md.", algebra=alg, empirical=f"gba_list-length-{regime}",
+        asymptotic=(regime == "large"))
+
+
+def lemmas(regime: str) -> list[Lemma]:
+    return [interval_lemma_per_rank(), area_bound_lemma(), count_lemma(), length_lemma(regime)]
+
+
+def chains() -> list[dict]:
+    """The proved chains, for the ledger: every lemma PROVED_BY_HAND with its algebra
+    decided by sympy (``all(step.holds for l in lemmas for step in l.algebra_steps())``)."""
+    return [{"algorithm": ALGORITHM, "regime": r, "lemmas": lemmas(r),
+             "doc": f"{DOC}#gba-list-{r}"} for r in ("general", "large")]
+
+
+@lru_cache(maxsize=None)
+def proved_ratio(algorithm: str = ALGORITHM, regime: str = "general") -> dict:
+    """``R(alpha)`` = product of the chain's constants, its exact minimum over ``alpha > 1``
+    (:func:`bounds.derive.minimise`), the global-minimality certificate, and the published
+    GBA constant beside it."""
+    if algorithm != ALGORITHM:
+        raise ValueError(f"nothing is proved for {algorithm!r}; proved: {ALGORITHM!r}")
+    R = sp.factor(sp.Mul(*[l.constant for l in lemmas(regime)]))
+    mn = minimise(R)
+    pub = PUBLISHED[("gba", regime)]
+    return {"algorithm": algorithm, "regime": regime, "expression": R,
+            "alpha_star": mn.alpha_star, "value": mn.value, "minimum": mn,
+            "unique_minimum": mn.is_unique_minimum,
+            "global_minimum_steps": global_minimum_steps(R, mn.alpha_star, mn.value),
+            "published_gba": pub, "gap": float(mn.value) - pub,
+            "factor_over_published": float(mn.value) / pub}
+
+
+def ratio_eps() -> sp.Expr:
+    """The finite-eps ratio ``c(eps) alpha^2/(alpha-1)`` (every peak ``<= eps M``)."""
+    return sp.factor(dilation_eps(eps) * interval_factor(0))
+
+
+def all_steps() -> list[AlgebraStep]:
+    out = [st for c in chains() for l in c["lemmas"] for st in l.algebra_steps()]
+    for r in ("general", "large"):
+        out += proved_ratio(ALGORITHM, r)["global_minimum_steps"]
+    return out
+
+
+# --- empirical checks of the lemmas on one run -------------------------------------------
+def area_count_upper(inst, t: int) -> int:
+    """``n*(t)``: the most jobs with ``o <= t`` whose smallest areas sum to ``<= M t`` (an
+    upper bound on ``N_S(t)`` for every feasible schedule ``S``)."""
+    a = np.sort(inst.area[inst.o <= t])
+    return int(np.searchsorted(np.cumsum(a), inst.M * t, side="right"))
+
+
+def round_checks(run, inst) -> list[dict]:
+    """Per budget index ``k`` (skipped rounds included) of a gba_list run: ``E_k``,
+    ``N_ALG(E_k)`` vs ``n*(b_k)`` (count), ``L_k`` vs ``5 b_k`` and the sharper
+    ``M L_k < 4 A_k + M b_k`` (length), and, when every peak ``<= M/2``, the eps form
+    ``L_k (M - P) < 2 A_k + b_k (M - P)`` with ``P = max peak``. Exact integers."""
+    from kvsched.algorithms.gba_list import floor_budgets
+    C = np.sort(run.schedule.start + run.schedule.steps)
+    by_k = {r.k: r for r in run.rounds}
+    K = max(by_k) if by_k else 0
+    bud = floor_budgets(run.params["alpha"], K + 1)
+    P = int((inst.s + inst.o).max())
+    Mi = int(inst.M)
+    out, E = [], 0
+    for k in range(K + 1):
+        r = by_k.get(k)
+        L = (r.end - r.start) if r else 0
+        Ak = r.extra["selected_area"] if r else 0
+        E += L
+        bk = bud[k]
+        rec = {"k": k, "b": bk, "E": E, "L": L, "A": Ak,
+               "N_alg": int(np.searchsorted(C, E, side="right")),
+               "n_star": area_count_upper(inst, bk),
+               "length_ok": L <= int(dilation_general()) * bk,
+               "length_sharp_ok": (L == 0) or Mi * L < 4 * Ak + Mi * bk}
+        rec["count_ok"] = rec["N_alg"] >= rec["n_star"]
+        if 2 * P <= Mi:
+            rec["length_eps_ok"] = (L == 0) or L * (Mi - P) < 2 * Ak + bk * (Mi - P)
+        out.append(rec)
+    return out
+
+
+__all__ = ["chains", "proved_ratio", "ratio_eps", "lemmas", "round_checks",
+           "area_count_upper", "dilation_general", "dilation_large", "dilation_eps",
+           "all_steps", "nonneg_vars"]
