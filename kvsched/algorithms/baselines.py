@@ -301,3 +301,187 @@ def sorted_f(instance: Instance) -> AlgorithmOutput:
         pos += size
     return AlgorithmOutput(Schedule(order, starts, o_sorted),
                            info={"batches": batches})
+
+
+# ------------------------------------------------------------------------------------------
+# Priority continuous batching with recompute: MLFQ (FastServe-style) and random order
+# ------------------------------------------------------------------------------------------
+def _priority_batching(oracle: CompletionOracle, priority, quanta=None,
+                       preempt_for_priority: bool = False) -> dict:
+    """Continuous batching, recompute preemption, admission in priority order.
+
+    ``priority(j, level)`` is a tuple (smaller first), ``level`` the job's current queue
+    (0 without ``quanta``). At every decision step ``t``:
+
+    1. *Demote* (``quanta`` given): a running job after ``L`` demotions whose attempt has
+       run ``quanta(j, L)`` steps is demoted once more (it keeps running).
+    2. *Overflow*: while the running memory ``K + N t`` exceeds ``M``, kill the running job
+       of lowest priority; it waits again (its queue is kept, its progress is lost).
+    3. *Priority preemption* (``preempt_for_priority``): if the best waiting job ``w`` does
+       not fit and the running jobs of lower priority than ``w`` hold enough memory to make
+       it fit, kill them, lowest priority first, until it does.
+    4. *Admit* (not after an overflow kill, as in vLLM): while the best waiting job fits,
+       ``mem(t) + s_w + 1 <= M``, start it (a head that does not fit blocks the queue).
+
+    Decision steps: completions, arrivals, demotions, the first overflow step
+    ``floor((M-K)/N) + 1`` and the step after an overflow kill. Only ``s``, ``M``, arrival
+    and completion events are read. Returns counters for ``info``."""
+    s_view = oracle.s
+    s = s_view.tolist()
+    M, n = oracle.M, oracle.n
+    level = [0] * n
+    waiting: list[tuple] = []
+    for j in np.flatnonzero(oracle.arrived).tolist():
+        heapq.heappush(waiting, (priority(j, 0), j))
+    running: dict[int, tuple[int, int]] = {}      # job -> (start, level)
+    worst: list[tuple] = []                       # max-heap of running priorities (lazy)
+    demote: list[tuple[int, int, int]] = []       # (time, job, level) (lazy)
+    K = N = 0
+    t = oracle.now
+    stats = {"decision_points": 0, "demotions": 0, "overflow_kills": 0, "priority_kills": 0}
+
+    def neg(p):
+        return tuple(-x for x in p)
+
+    def push_running(j: int, a: int) -> None:
+        running[j] = (a, level[j])
+        heapq.heappush(worst, (neg(priority(j, level[j])), j, level[j], a))
+        if quanta is not None:
+            heapq.heappush(demote, (a + quanta(j, level[j]), j, level[j]))
+
+    def pop_worst():
+        while worst:
+            _, j, lv, a = worst[0]
+            if j in running and running[j] == (a, lv):
+                return j
+            heapq.heappop(worst)
+        return None
+
+    def kill(j: int) -> None:
+        nonlocal K, N
+        a, _ = running.pop(j)
+        oracle.kill(j)
+        K -= s[j] - a + 1
+        N -= 1
+        heapq.heappush(waiting, (priority(j, level[j]), j))
+
+    while oracle.n_done < n:
+        stats["decision_points"] += 1
+        while demote and demote[0][0] <= t:
+            _, j, lv = heapq.heappop(demote)
+            if j in running and running[j][1] == lv and level[j] == lv:
+                level[j] = lv + 1
+                stats["demotions"] += 1
+                push_running(j, running[j][0])
+        preempted = False
+        while K + N * t > M:
+            kill(pop_worst())
+            stats["overflow_kills"] += 1
+            preempted = True
+        if not preempted:
+            mem = K + N * t
+            if preempt_for_priority and waiting and mem + s[waiting[0][1]] + 1 > M:
+                pw, w = waiting[0]
+                deficit = mem + s[w] + 1 - M
+                cand = sorted((j for j, (a, lv) in running.items()
+                               if priority(j, lv) > pw),
+                              key=lambda j: priority(j, level[j]), reverse=True)
+                freed, victims = 0, []
+                for j in cand:
+                    if freed >= deficit:
+                        break
+                    freed += s[j] + t - running[j][0] + 1
+                    victims.append(j)
+                if freed >= deficit:
+                    for j in victims:
+                        kill(j)
+                        stats["priority_kills"] += 1
+                    mem = K + N * t
+            while waiting and mem + s[waiting[0][1]] + 1 <= M:
+                _, j = heapq.heappop(waiting)
+                oracle.start(j)
+                push_running(j, t)
+                K += s[j] - t + 1
+                N += 1
+                mem += s[j] + 1
+        if preempted:
+            target = t + 1
+        else:
+            target = (M - K) // N + 1 if N else None
+            while demote and (demote[0][1] not in running
+                              or running[demote[0][1]][1] != demote[0][2]):
+                heapq.heappop(demote)
+            if demote and (target is None or demote[0][0] < target):
+                target = demote[0][0]
+        for e in oracle.advance(until=target):
+            if e.arrival:
+                s[e.job] = int(s_view[e.job])
+                heapq.heappush(waiting, (priority(e.job, 0), e.job))
+                continue
+            a, _ = running.pop(e.job)
+            K -= s[e.job] - a + 1
+            N -= 1
+        t = oracle.now
+    return stats
+
+
+MLFQ_Q0 = 8            # quantum of the top queue (decode steps)
+MLFQ_PREFILL = 64      # prompt tokens per decode-step equivalent, for skip-join
+
+
+@register("mlfq", clairvoyant=False, q0=MLFQ_Q0, prefill_rate=MLFQ_PREFILL,
+          description="FastServe-style skip-join MLFQ: queues with quanta q0*2^k, a job "
+                      "joins the queue whose quantum covers its prefill, demoted when its "
+                      "attempt exhausts the quantum, preemption by priority with recompute "
+                      "(non-clairvoyant peer)")
+def mlfq(oracle: CompletionOracle, q0: int = MLFQ_Q0,
+         prefill_rate: int = MLFQ_PREFILL) -> AlgorithmOutput:
+    """Skip-join multi-level feedback queue (after FastServe, Wu et al. 2023), with
+    recompute preemption instead of KV swapping.
+
+    Queues ``L = 0, 1, ...`` with quanta ``q_L = q0 2^L``. *Skip-join*: a job arrives in
+    the first queue whose quantum covers its prefill time, ``L_i = min{L : q_L >=
+    ceil(s_i / prefill_rate)}`` (a long prompt starts at lower priority). Priority: queue,
+    then release date, then index (FCFS inside a queue). A running job whose current
+    attempt has run ``q_L`` steps is demoted to ``L + 1``. Memory and preemption as in
+    :func:`_priority_batching`: overflow kills the lowest-priority running job; a waiting
+    job of higher priority that does not fit preempts lower-priority running jobs when
+    that frees enough memory. Killed jobs restart from scratch (recompute) and keep their
+    queue. Non-clairvoyant: it reads ``s``, ``r`` (on arrival), ages and completion events.
+    """
+    from ..errors import KvschedError
+    if int(q0) < 1 or int(prefill_rate) < 1:
+        raise KvschedError(f"mlfq: q0 = {q0!r} and prefill_rate = {prefill_rate!r} must be >= 1")
+    q0, rate = int(q0), int(prefill_rate)
+    r_view = oracle.r
+    s_view = oracle.s
+    join: dict[int, int] = {}
+
+    def first_level(j: int) -> int:
+        if j not in join:
+            need = -(-int(s_view[j]) // rate)
+            L = 0
+            while q0 << L < need:
+                L += 1
+            join[j] = L
+        return join[j]
+
+    def priority(j: int, level: int) -> tuple:
+        return (first_level(j) + level, int(r_view[j]), j)
+
+    stats = _priority_batching(oracle, priority,
+                               quanta=lambda j, lv: q0 << (first_level(j) + lv),
+                               preempt_for_priority=True)
+    return AlgorithmOutput(info={"q0": q0, "prefill_rate": rate, **stats})
+
+
+@register("random", clairvoyant=False, seed=0,
+          description="continuous batching in a seeded random order, recompute preemption "
+                      "of the lowest-priority running job (non-clairvoyant peer)")
+def random_order(oracle: CompletionOracle, seed: int = 0) -> AlgorithmOutput:
+    """FCFS's mechanism (:func:`_priority_batching`, no demotion, no priority preemption)
+    with a uniformly random priority per job drawn from ``numpy.random.default_rng(seed)``
+    (a permutation of ``0..n-1``; jobs not yet arrived are skipped when they come up)."""
+    rank = np.random.default_rng(seed).permutation(oracle.n).tolist()
+    stats = _priority_batching(oracle, lambda j, level: (rank[j],))
+    return AlgorithmOutput(info={"seed": int(seed), **stats})
