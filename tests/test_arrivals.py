@@ -214,3 +214,97 @@ def test_release_area_bound_is_exact_on_a_crafted_backlog():
     assert best_flow_lower_bound(inst) == (6, "release_area")
     batch = inst.with_releases(None)
     assert lb_release_area(batch) == lb_combined(batch)
+
+
+# -- every registered algorithm in the online setting -------------------------------------
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from kvsched.algorithms import REGISTRY, run_algorithm  # noqa: E402
+from kvsched.checker import check  # noqa: E402
+
+# algorithms owned by another helper that are not release-aware yet (told to the lead);
+# non-strict xfail so that the test starts asserting the day they are
+NOT_YET_ONLINE = {"gba_list"}
+ALL = [pytest.param(n, marks=pytest.mark.xfail(reason="not release-aware yet", strict=False))
+       if n in NOT_YET_ONLINE else n for n in sorted(REGISTRY)]
+
+
+@st.composite
+def release_instances(draw, n_max: int = 7, M_max: int = 20, r_max: int = 15):
+    M = draw(st.integers(1, M_max))
+    n = draw(st.integers(1, n_max))
+    o = [draw(st.integers(1, M)) for _ in range(n)]
+    s = [draw(st.integers(0, M - oi)) for oi in o]
+    r = [draw(st.integers(0, r_max)) for _ in range(n)]
+    return Instance(s=s, o=o, M=M, r=r)
+
+
+@pytest.mark.parametrize("name", ALL)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=release_instances())
+def test_every_algorithm_respects_release_dates(name, inst):
+    """run_algorithm checks the schedule (rule a >= r_i among them); re-check it here and
+    assert directly that no attempt starts before its job's release date."""
+    res = run_algorithm(name, inst)
+    sch = res.schedule
+    assert (sch.start >= inst.r[sch.job]).all()
+    rep = check(sch, inst)
+    assert rep.flow_time == int((rep.completion - inst.r).sum()) == res.report.flow_time
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_releases_shift_everything_consistently(name):
+    """All jobs released together at r: the schedule is the batch one shifted by r (same
+    flow time), for every algorithm (a check that release dates are honoured, not just
+    tolerated)."""
+    rng = np.random.default_rng(3)
+    o = rng.integers(1, 9, size=12)
+    s = np.array([rng.integers(0, 24 - x + 1) for x in o])
+    batch = Instance(s=s, o=o, M=24)
+    late = batch.with_releases(np.full(12, 37))
+    a, b = run_algorithm(name, batch), run_algorithm(name, late)
+    assert a.report.flow_time == b.report.flow_time
+    assert int(b.schedule.start.min()) >= 37
+
+
+def test_a_scheduler_that_ignores_releases_is_caught():
+    """The checker rejects a clairvoyant scheduler that starts a job before r_i."""
+    from kvsched.errors import InfeasibleScheduleError
+    from kvsched.schedule import Schedule
+    inst = Instance(s=[0, 0], o=[2, 2], M=4, r=[0, 5])
+    with pytest.raises(InfeasibleScheduleError, match="before-release|release"):
+        check(Schedule.from_attempts([(0, 0, 2), (1, 0, 2)]), inst)
+
+
+NON_CLAIRVOYANT = sorted(n for n, sp in REGISTRY.items() if not sp.clairvoyant)
+
+
+def log_prefix_length(log: list, T: int) -> int:
+    """Entries decided with the clock <= T (as in test_nonclairvoyance)."""
+    for i, entry in enumerate(log):
+        if entry[0] == "advance" and entry[2] > T:
+            return i
+    return len(log)
+
+
+@pytest.mark.parametrize("name", NON_CLAIRVOYANT)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=release_instances(n_max=6, M_max=16, r_max=10), data=st.data())
+def test_unarrived_jobs_are_invisible(name, inst, data):
+    """Decisions up to T do not depend on the jobs released after T: change their
+    prompts and lengths (and push them later) and the decision log up to T is the same."""
+    T = data.draw(st.integers(0, int(inst.r.max())))
+    later = inst.r > T
+    s2, o2, r2 = inst.s.copy(), inst.o.copy(), inst.r.copy()
+    for j in np.flatnonzero(later).tolist():
+        o2[j] = data.draw(st.integers(1, inst.M))
+        s2[j] = data.draw(st.integers(0, inst.M - int(o2[j])))
+        r2[j] = int(r2[j]) + data.draw(st.integers(0, 3))
+    other = Instance(s=s2, o=o2, M=inst.M, r=r2)
+    logs = []
+    for x in (inst, other):
+        oracle = CompletionOracle(x)
+        REGISTRY[name].func(oracle, **REGISTRY[name].defaults)
+        logs.append(oracle.decisions)
+    cut = log_prefix_length(logs[0], T)
+    assert logs[0][:cut] == logs[1][:cut]

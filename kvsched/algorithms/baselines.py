@@ -166,47 +166,58 @@ def mcsf(instance: Instance, every_step: bool = True) -> AlgorithmOutput:
     (:func:`earliest_fit`); at no other step can the rule admit anything. With
     ``every_step=False`` decisions are taken only at step 0 and at completions (a
     coarser variant, for comparison).
+
+    Release dates: only jobs with ``r_i <= t`` are waiting at ``t``; releases are decision
+    steps too (without release dates this is the batch rule, unchanged).
     """
     s, o, M = instance.s, instance.o, instance.M
-    order = np.lexsort((np.arange(instance.n), o)).tolist()
-    s_l, o_l = s.tolist(), o.tolist()
+    n = instance.n
+    s_l, o_l, r_l = s.tolist(), o.tolist(), instance.r.tolist()
+    by_r = sorted(range(n), key=lambda j: (r_l[j], j))     # release order
+    waiting: list[tuple[int, int]] = []    # arrived, not started: (o_i, i)
+    q = 0                                  # next job of by_r to arrive
     run_K: list[int] = []                  # K_i = s_i - a_i + 1 of running jobs
     run_end: list[int] = []
     heap: list[tuple[int, int]] = []       # (end, job) of running jobs
     jobs, starts = [], []
-    nxt = 0
     t = 0
     decisions = between = 0
-    n = instance.n
-    while nxt < n:
+    while len(jobs) < n:
         decisions += 1
+        while q < n and r_l[by_r[q]] <= t:
+            heapq.heappush(waiting, (o_l[by_r[q]], by_r[q]))
+            q += 1
         K_arr = np.array(run_K, dtype=np.int64)
         E_arr = np.array(run_end, dtype=np.int64)
-        while nxt < n:
-            j = order[nxt]
+        while waiting:
+            j = waiting[0][1]
             K2 = np.append(K_arr, s_l[j] - t + 1)
             E2 = np.append(E_arr, t + o_l[j])
             if future_peak(K2, E2) > M:
                 break
+            heapq.heappop(waiting)
             K_arr, E_arr = K2, E2
             run_K.append(s_l[j] - t + 1)
             run_end.append(t + o_l[j])
             heapq.heappush(heap, (t + o_l[j], j))
             jobs.append(j)
             starts.append(t)
-            nxt += 1
-        if nxt >= n:
+        if len(jobs) >= n:
             break
-        t_next = heap[0][0]                # the running set is non-empty here
-        if every_step:
-            j = order[nxt]
+        t_arr = r_l[by_r[q]] if q < n else None
+        if not heap:                       # nothing runs, nothing waits: next release
+            t = t_arr
+            continue
+        t_next = heap[0][0] if t_arr is None else min(heap[0][0], t_arr)
+        if every_step and waiting:
+            j = waiting[0][1]
             tau = earliest_fit(K_arr, E_arr, s_l[j], o_l[j], t + 1, t_next, M)
             if tau is not None:
                 t = tau
                 between += 1
                 continue
         t = t_next
-        while heap and heap[0][0] == t:
+        while heap and heap[0][0] <= t:
             heapq.heappop(heap)
         keep = [k for k, e in enumerate(run_end) if e > t]
         run_K = [run_K[k] for k in keep]
@@ -282,6 +293,8 @@ def sorted_f(instance: Instance) -> AlgorithmOutput:
     Each batch costs ``O(K log K)`` vectorised arithmetic, ``K`` the largest feasible
     prefix (:func:`feasible_prefix`).
     """
+    if instance.r.any():
+        return _sorted_f_online(instance)
     o, s = instance.o, instance.s
     order = np.lexsort((np.arange(instance.n), o))
     s_sorted, o_sorted = s[order], o[order]
@@ -485,3 +498,37 @@ def random_order(oracle: CompletionOracle, seed: int = 0) -> AlgorithmOutput:
     rank = np.random.default_rng(seed).permutation(oracle.n).tolist()
     stats = _priority_batching(oracle, lambda j, level: (rank[j],))
     return AlgorithmOutput(info={"seed": int(seed), **stats})
+
+
+def _sorted_f_online(instance: Instance) -> AlgorithmOutput:
+    """Sorted-F with release dates: each batch is chosen (as in :func:`sorted_f`) among
+    the jobs released by the current step ``t``; with none released, ``t`` jumps to the
+    next release. Jobs released during a batch wait for the next one."""
+    o, s, r = instance.o, instance.s, instance.r
+    n = instance.n
+    by_r = np.lexsort((np.arange(n), r))
+    pending = np.zeros(n, dtype=bool)         # released, not yet run
+    q = 0
+    t = 0
+    jobs, starts = [], []
+    batches = 0
+    while len(jobs) < n:
+        q2 = int(np.searchsorted(r[by_r], t, side="right"))
+        pending[by_r[q:q2]] = True
+        q = q2
+        cand = np.flatnonzero(pending)
+        if cand.size == 0:
+            t = int(r[by_r[q]])
+            continue
+        cand = cand[np.lexsort((cand, o[cand]))]
+        feasible = feasible_prefix(s[cand], o[cand], instance.M)
+        size = argmin_F(o[cand][:feasible])
+        batch = cand[:size]
+        jobs.extend(batch.tolist())
+        starts.extend([t] * size)
+        pending[batch] = False
+        batches += 1
+        t += int(o[batch].max())
+    j = np.asarray(jobs, dtype=np.int64)
+    return AlgorithmOutput(Schedule(j, np.asarray(starts, dtype=np.int64), o[j]),
+                           info={"batches": batches})
