@@ -285,7 +285,7 @@ def round_checks(run, inst) -> list[dict]:
     ``M L_k < 4 A_k + M b_k`` (length), and, when every peak ``<= M/2``, the eps form
     ``L_k (M - P) < 2 A_k + b_k (M - P)`` with ``P = max peak``. Exact integers."""
     from kvsched.algorithms.gba_list import floor_budgets
-    C = np.sort(run.schedule.start + run.schedule.steps)
+    C = np.sort(run.report.completion)
     by_k = {r.k: r for r in run.rounds}
     K = max(by_k) if by_k else 0
     bud = floor_budgets(run.params["alpha"], K + 1)

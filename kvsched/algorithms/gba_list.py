@@ -28,7 +28,8 @@ at ``S_j`` was refused at every step of ``[B, S_j)``, so the reservation exceede
 ``variant`` exists only for the tests that show the checks can fail: ``"largest-area"``
 selects by largest area first, ``"no-reservation"`` starts small jobs whenever the *current*
 true memory has room (it may overload memory later, so the checker rejects it, or lengthen
-rounds), ``"no-big-phase"`` list-schedules big jobs with the small ones.
+rounds), ``"serial"`` runs the round's jobs one after another (feasible, but a round of
+many tiny jobs lasts far longer than ``5 b_k``).
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ from ..schedule import Schedule
 from .base import AlgorithmOutput, RoundRecord, register
 
 GBA_LIST_ALPHA = 2          # minimiser of c * alpha^2/(alpha-1) for any constant c
-VARIANTS = ("proved", "largest-area", "no-reservation", "no-big-phase")
+VARIANTS = ("proved", "largest-area", "no-reservation", "serial")
 
 
 def floor_budgets(alpha: float | Fraction, count: int) -> list[int]:
@@ -149,9 +150,9 @@ def gba_list(instance: Instance, alpha: float = GBA_LIST_ALPHA,
             sel.append(i)
             sel_area += ai
         peak = s[sel] + o[sel]
-        big_phase = variant != "no-big-phase"
-        big = [i for i, p in zip(sel, peak.tolist()) if 2 * p > M] if big_phase else []
-        small = [i for i, p in zip(sel, peak.tolist()) if 2 * p <= M] if big_phase else sel
+        serial = variant == "serial"
+        big = [i for i, p in zip(sel, peak.tolist()) if serial or 2 * p > M]
+        small = [i for i, p in zip(sel, peak.tolist()) if not serial and 2 * p <= M]
         local: dict[int, int] = {}
         t = 0
         for i in big:

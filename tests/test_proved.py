@@ -1,0 +1,238 @@
+"""Try to break every lemma of the proved GBA-LIST chain (bounds/proved.py, docs/proofs.md).
+
+Per round of every run: count ``N_ALG(E_k) >= n*(b_k)`` (the area-count upper bound on any
+schedule's count by ``alpha^k``: valid without OPT), length ``L_k <= 5 b_k`` and the sharper
+``M L_k < 4 A_k + M b_k`` (and the eps form when every peak ``<= M/2``), exact integers.
+End to end: ``ALG <= R(alpha) OPT`` and the per-rank form ``C_(i) <= R(alpha) C*_(i)``
+against proven optima (lp.exact, A*). Broken variants show that each check can fail.
+"""
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from bounds import proved as P
+from bounds.algebra import alpha as ALPHA
+from bounds.catalogue import interval_factor
+from bounds.empirical import (TRACE, geometric_classes, half_memory, large_memory_instance,
+                              many_tiny, trace_instance)
+from bounds.lemmas import PROVED_BY_HAND, PROVED_SYMBOLIC
+from kvsched.algorithms import run_algorithm
+from kvsched.algorithms.gba_list import floor_budgets
+from kvsched.algorithms.pipeline import geometric_budgets
+from kvsched.defaults import hand_made, random_instance
+from kvsched.errors import InfeasibleScheduleError, KvschedError
+from kvsched.instance import Instance
+from lp.exact import solve
+
+ALPHAS = (2, 1.5, 3, 2.303)
+
+
+def _R(a) -> sp.Expr:
+    """The proved general ratio at alpha = a (exact rational a)."""
+    return P.proved_ratio("gba_list", "general")["expression"].subs(ALPHA, sp.nsimplify(Fraction(a)))
+
+
+def _violations(inst: Instance, a=2, variant: str = "proved") -> list[str]:
+    run = run_algorithm("gba_list", inst, alpha=a, variant=variant)
+    assert run.report.wasted_tokens == 0
+    bad = []
+    for rec in P.round_checks(run, inst):
+        for key in ("count_ok", "length_ok", "length_sharp_ok", "length_eps_ok"):
+            if key in rec and not rec[key]:
+                bad.append(f"{inst.name} alpha={a} k={rec['k']}: {key} {rec}")
+    return bad
+
+
+def _rank_violations(inst: Instance, a, variant: str = "proved") -> list[str]:
+    """``C_(i) <= R(a) C*_(i)`` for every rank against a proven optimum."""
+    opt = solve(inst, solver="astar")
+    assert opt.proven_optimal
+    run = run_algorithm("gba_list", inst, alpha=a, variant=variant)
+    C = np.sort(run.report.completion)
+    Cs = np.sort(opt.report.completion)
+    R = _R(a)
+    out = [f"rank {i}: {c} > R * {cs}" for i, (c, cs) in enumerate(zip(C, Cs)) if c > R * cs]
+    if run.objective > R * opt.objective:
+        out.append(f"ALG {run.objective} > R(alpha) * OPT {opt.objective}")
+    return out
+
+
+# --- the symbolic side --------------------------------------------------------------------
+def test_every_algebra_step_holds_and_every_lemma_is_proved():
+    steps = P.all_steps()
+    assert len(steps) >= 30
+    assert all(st.holds for st in steps), [st.name for st in steps if not st.holds]
+    ch = P.chains()
+    assert {(c["algorithm"], c["regime"]) for c in ch} == {("gba_list", "general"),
+                                                         ("gba_list", "large")}
+    for c in ch:
+        assert c["doc"].startswith("docs/proofs.md#")
+        for lem in c["lemmas"]:
+            assert lem.establishment in (PROVED_BY_HAND, PROVED_SYMBOLIC), lem.name
+
+
+def test_proved_ratio_minimum_and_gap():
+    g, l = P.proved_ratio("gba_list", "general"), P.proved_ratio("gba_list", "large")
+    assert sp.simplify(g["expression"] - 5 * ALPHA ** 2 / (ALPHA - 1)) == 0
+    assert sp.simplify(l["expression"] - 3 * ALPHA ** 2 / (ALPHA - 1)) == 0
+    assert (g["alpha_star"], g["value"]) == (2, 20) and g["unique_minimum"]
+    assert (l["alpha_star"], l["value"]) == (2, 12) and l["unique_minimum"]
+    assert g["published_gba"] == 10.67 and l["published_gba"] == 6.75
+    assert g["gap"] > 9 and l["gap"] > 5                  # far from the published constants
+    # the finite-eps ratio is the general one at eps = 1/2 and the large one at eps -> 0
+    assert sp.simplify(P.ratio_eps().subs(P.eps, sp.Rational(1, 2)) - g["expression"]) == 0
+    assert sp.simplify(sp.limit(P.ratio_eps(), P.eps, 0) - l["expression"]) == 0
+    with pytest.raises(ValueError):
+        P.proved_ratio("gba", "general")
+
+
+def test_certificate_rejects_a_wrong_constant():
+    """The step 'L < 4A/M + b <= c b' with c = 4 instead of 5 must fail, as must the
+    big-job step with a threshold M/4 instead of M/2."""
+    b, M, y, As = sp.symbols("b M y A_small", nonnegative=True)
+    wrong = (4 * b - 4 * (M * b - y) / M - b)
+    assert not P.nonneg_vars("c = 4", wrong, (M, b, y, As), "wrong").holds
+    s, o, x = P.s, P.o, P.x
+    wrong_big = (4 * P.area(s, o) - (4 * (s + o) - 1 - x) * o - 3 * o)
+    assert not P.nonneg_vars("M up to 4p", wrong_big, (s, o, x), "wrong").holds
+
+
+# --- the algorithm ------------------------------------------------------------------------
+def test_budgets_are_exact_floors():
+    assert floor_budgets(2, 12) == geometric_budgets(2.0, 12) == [2 ** k for k in range(12)]
+    assert floor_budgets(3, 9) == geometric_budgets(3.0, 9)
+    assert floor_budgets(1.5, 6) == [1, 1, 2, 3, 5, 7]
+    assert floor_budgets(2.303, 6) == [int(Fraction(2.303) ** k) for k in range(6)]
+    for bad in (1, 0.5):
+        with pytest.raises(KvschedError):
+            run_algorithm("gba_list", Instance(s=[0], o=[1], M=1), alpha=bad)
+    with pytest.raises(KvschedError):
+        run_algorithm("gba_list", Instance(s=[0], o=[1], M=1), variant="nope")
+
+
+def test_random_instances_never_break_a_lemma():
+    bad = []
+    for seed in range(120):
+        M = [6, 10, 20, 40][seed % 4]
+        inst = random_instance(3 + seed % 12, seed, M=M, o_max=min(M, [4, 8, 16][seed % 3]),
+                               s_max=M)
+        for a in ALPHAS:
+            bad += _violations(inst, a)
+    assert not bad, bad[:5]
+
+
+def _structured() -> list[Instance]:
+    out = [*hand_made(), half_memory(7), half_memory(25), half_memory(40, M=21),
+           many_tiny(120), many_tiny(400, M=40), geometric_classes(2.0, 600, 4),
+           geometric_classes(3.0, 200, 4), large_memory_instance(60, 1)]
+    # big jobs of peak just above M/2 (s = 0), just-small jobs at M/2, and a mix
+    out.append(Instance(s=[0] * 30, o=[11] * 30, M=20, name="big-s0"))
+    out.append(Instance(s=[0] * 30 + [5] * 30, o=[10] * 30 + [5] * 30, M=20, name="half-peak"))
+    out.append(Instance(s=[19] * 10 + [0] * 60, o=[1] * 10 + [2] * 60, M=20, name="prompt-mix"))
+    # G6' of docs/algorithms.md (GBA round of 2.375 tau)
+    so = [(0, 6), (0, 26), (25, 1), (0, 25), (15, 11), (22, 4), (0, 1), (0, 23), (15, 11),
+          (0, 20), (4, 22), (0, 13), (0, 3), (9, 17), (0, 18), (0, 8), (0, 16), (0, 20),
+          (3, 23), (17, 9), (12, 14), (16, 10)]
+    out.append(Instance(s=[a for a, _ in so], o=[b for _, b in so], M=26, name="G6prime"))
+    # geometric classes with prompts: every class full, half of its jobs big
+    o = [t for t in floor_budgets(2, 6) for _ in range(6)]
+    out.append(Instance(s=[(40 - t) // 2 + 1 if i % 2 else 0 for i, t in enumerate(o)], o=o,
+                        M=40, name="classes-big-small"))
+    return out
+
+
+def test_structured_instances_never_break_a_lemma():
+    bad = []
+    for inst in _structured():
+        for a in ALPHAS:
+            bad += _violations(inst, a)
+    assert not bad, bad[:5]
+
+
+def test_trace_sample_never_breaks_a_lemma():
+    if not TRACE.exists():
+        pytest.skip("trace not available")
+    bad = []
+    for M, seed in ((8192, 0), (16384, 1), (1 << 17, 2)):
+        inst = trace_instance(300, seed, M)
+        bad += _violations(inst, 2)
+    assert not bad, bad[:5]
+
+
+def _box(M_max: int, n_max: int):
+    for M in range(1, M_max + 1):
+        types = [(s, o) for o in range(1, M + 1) for s in range(0, M - o + 1)]
+        for n in range(1, n_max + 1):
+            for ms in itertools.combinations_with_replacement(types, n):
+                yield Instance(s=[a for a, _ in ms], o=[b for _, b in ms], M=M,
+                               name=f"box-M{M}-{ms}")
+
+
+def _exhaustive(M_max: int):
+    bad, count = [], 0
+    for inst in _box(M_max, 3):
+        count += 1
+        for a in (2, 1.5):
+            bad += _violations(inst, a)
+        bad += _rank_violations(inst, 2)
+        # the area-count bound is an upper bound on the optimum's count
+        opt = solve(inst, solver="astar")
+        C = np.sort(opt.report.completion)
+        for t in range(1, int(C[-1]) + 1):
+            if int(np.searchsorted(C, t, side="right")) > P.area_count_upper(inst, t):
+                bad.append(f"area-count bound below OPT's count at t={t}: {inst.name}")
+    return bad, count
+
+
+def test_exhaustive_tiny_box_M4():
+    bad, count = _exhaustive(4)
+    assert count == 390 and not bad, bad[:5]
+
+
+@pytest.mark.slow
+def test_exhaustive_tiny_box_M6():
+    bad, count = _exhaustive(6)
+    assert count == 3228 and not bad, bad[:5]
+
+
+def test_ratio_against_proven_optima():
+    bad = []
+    for seed in range(40):
+        M = [10, 20][seed % 2]
+        inst = random_instance(4 + seed % 5, 1000 + seed, M=M, o_max=8)
+        for a in (2, 3):
+            bad += _rank_violations(inst, a)
+    assert not bad, bad[:5]
+
+
+# --- the checks can fail ------------------------------------------------------------------
+def test_largest_area_selection_breaks_the_count():
+    caught = [v for seed in range(40)
+              for v in _violations(random_instance(6, seed, M=10, o_max=6), 2, "largest-area")
+              if "count_ok" in v]
+    assert caught
+
+
+def test_serial_rounds_break_the_length_and_the_ratio():
+    inst = many_tiny(200, M=40)
+    assert any("length_ok" in v for v in _violations(inst, 2, "serial"))
+    assert _rank_violations(inst, 2, "serial")
+    assert not _rank_violations(inst, 2)
+
+
+def test_no_reservation_is_caught():
+    """Starting small jobs on current memory alone overloads memory (the checker refuses
+    the schedule) or breaks a round bound on some instance."""
+    caught = 0
+    for seed in range(60):
+        inst = random_instance(8, seed, M=20, o_max=12)
+        try:
+            caught += bool(_violations(inst, 2, "no-reservation"))
+        except InfeasibleScheduleError:
+            caught += 1
+    assert caught
