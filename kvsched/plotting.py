@@ -177,3 +177,35 @@ def memory_profiles_figure(results: Mapping[str, Any] | Iterable[Any], instance:
     ax.set_title(title or f"memory utilisation, n={instance.n}, M={instance.M}")
     ax.legend(loc="lower left", fontsize=8)
     return fig
+
+
+def latency_cdfs_figure(results: Mapping[str, Any] | Iterable[Any], title: str = "",
+                        max_points: int = 2000):
+    """Empirical CDF of the latencies ``C_i - r_i`` (checked reports) of several runs, log
+    x axis, with p50/p90/p99 marked. ``results``: label -> RunResult, or RunResults."""
+    if isinstance(results, Mapping):
+        items = list(results.items())
+    else:
+        items = [(r.algorithm, r) for r in results]
+    fig, (ax,) = _new_figure([1], (9, 4.5))
+    for name, r in items:
+        lat = np.sort(np.asarray(r.report.latency))
+        k = np.unique(np.linspace(0, len(lat) - 1, min(len(lat), max_points)).astype(int))
+        ax.step(lat[k], (k + 1) / len(lat), where="post", lw=1.2,
+                label=f"{name} (p50 {r.report.latency_percentile(50)}, "
+                      f"p99 {r.report.latency_percentile(99)})")
+    for q in (0.5, 0.9, 0.99):
+        ax.axhline(q, color="0.6", lw=0.6, ls=":")
+    ax.set_xscale("log")
+    ax.set_ylim(0, 1.01)
+    ax.set_xlabel("latency C_i - r_i (steps, log scale)")
+    ax.set_ylabel("fraction of requests")
+    ax.set_title(title or "latency CDF")
+    ax.legend(loc="lower right", fontsize=7)
+    return fig
+
+
+def plot_latency_cdfs(results: Mapping[str, Any] | Iterable[Any], path: str | Path,
+                      title: str = "") -> Path:
+    """Save :func:`latency_cdfs_figure` as PNG to ``path``; returns ``path``."""
+    return _save(latency_cdfs_figure(results, title), path)
