@@ -121,3 +121,64 @@ def trace_summary_figure(rows: Sequence[Mapping[str, Any]], title: str = ""):
     if title:
         fig.suptitle(title)
     return fig
+
+
+LOSS_COLOURS = {"useful_steps": "tab:green", "wasted_steps": "tab:red",
+                "fill_idle_steps": "tab:orange", "barrier_idle_steps": "tab:gray"}
+LOSS_LABELS = {"useful_steps": "useful (completing attempts' area / M)",
+               "wasted_steps": "wasted (killed attempts' area / M)",
+               "fill_idle_steps": "idle while the round's jobs wait (reservations, pacing)",
+               "barrier_idle_steps": "idle at the round barrier (drain)"}
+
+
+def round_losses_figure(rounds: Sequence[Mapping[str, Any]], title: str = ""):
+    """Per round ``k`` (budget ``tau_k``): the round's length split into useful, wasted,
+    fill-idle and barrier-idle steps (:func:`kvsched.loss_analysis.round_losses`; the four
+    sum to the length), and the wasted tokens per round on the right."""
+    fig, (ax, ax2) = _figure(2, (14, 4.5))
+    x = np.arange(len(rounds))
+    bottom = np.zeros(len(rounds))
+    for key, c in LOSS_COLOURS.items():
+        v = np.array([float(r[key]) for r in rounds])
+        ax.bar(x, v, 0.8, bottom=bottom, color=c, label=LOSS_LABELS[key])
+        bottom += v
+    ticks = [f"{r['k']}\n{r['budget']}" for r in rounds]
+    ax.set_xticks(x, ticks, fontsize=8)
+    ax.set_xlabel("round k / budget tau_k")
+    ax.set_ylabel("steps")
+    ax.set_title("round length = useful + wasted + idle (memory-time / M)", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left")
+    ax2.bar(x, [r["wasted_tokens"] for r in rounds], 0.8, color="tab:red")
+    ax2.set_xticks(x, ticks, fontsize=8)
+    ax2.set_xlabel("round k / budget tau_k")
+    ax2.set_title("wasted tokens per round (decoded by killed attempts)", fontsize=10)
+    for ax_ in (ax, ax2):
+        ax_.grid(True, axis="y", alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def memory_exposure_figure(mem: np.ndarray, exposure: np.ndarray | None, M: int,
+                           round_starts: Sequence[int] = (), title: str = "",
+                           max_points: int = 3000):
+    """Memory used ``mem(t)``, the worst-case exposure of the running attempts (what a
+    reservation must plan for; :func:`kvsched.loss_analysis.exposure_profile`) and ``M``
+    over time, as per-bin means; round starts as faint vertical lines."""
+    from .plotting import binned_profile
+    fig, (ax,) = _figure(1, (12, 4.2))
+    t, _pk, mean = binned_profile(mem, max_points)
+    ax.step(t, mean, where="post", lw=1, color="tab:blue", label="memory used")
+    if exposure is not None:
+        te, _pe, me = binned_profile(exposure, max_points)
+        ax.step(te, me, where="post", lw=1, color="tab:orange",
+                label="worst-case exposure sum(s_i + slice_i) of running attempts")
+    ax.axhline(M, color="k", ls="--", lw=1, label="M")
+    for r0 in round_starts:
+        ax.axvline(r0, color="0.8", lw=0.5)
+    ax.set_xlabel("step")
+    ax.set_ylabel("memory (tokens)")
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig

@@ -20,7 +20,8 @@ All read ``s``, ``M`` and completion (and arrival) events only, through the
 * priority: ``order="area"``: smallest truncated area ``s_i l + l(l+1)/2`` with the job's
   current slice ``l`` (ties: ``s``, index); ``order="level"``: smallest level first, then
   truncated area (the rounds of GSA pipelined into each other: a level-``k`` slice never
-  waits for a level-``k+1`` one, but no barrier separates them);
+  waits for a level-``k+1`` one, but no barrier separates them); ``order="index"``: by
+  index (FIFO for a trace in arrival order; used to measure the effect of the order);
 * at a slice end (the job is seen *not* to have completed after ``l`` steps):
 
   - ``extend=False`` (``gsa_pj``, per-job doubling): kill; ``b_i <- ceil(alpha b_i)``
@@ -50,7 +51,7 @@ from .base import AlgorithmOutput, register
 from .pipeline import StaggeredPipeline
 
 VARIANT_ALPHA = 2.0
-ORDERS = ("area", "level")
+ORDERS = ("area", "level", "index")
 
 
 def _grow(x: int, alpha: float) -> int:
@@ -87,7 +88,9 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
     def key(j: int) -> tuple:
         ln = min(budget[j] or tau0, M - s[j])
         ta = s[j] * ln + ln * (ln + 1) // 2
-        return (level[j], ta, s[j], j) if order == "level" else (ta, s[j], j)
+        if order == "level":
+            return (level[j], ta, s[j], j)
+        return (ta, s[j], j) if order == "area" else (j,)
 
     def arrive(jobs) -> None:
         for j in jobs:
