@@ -225,21 +225,24 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
 
     cma_evals = evals - cfg.polish if evals is not None else None
     while not done() and (cma_evals is None or state["evals"] < cma_evals):
-        if es.stop():
+        if state.get("pending") is None and es.stop():
             state["restart"] += 1
             saved = np.random.get_state()
             es = _new_es(fam, _start_point(fam, state["restart"], rng), cfg, state["restart"])
             np_state = np.random.get_state()
             np.random.set_state(saved)
-        saved = np.random.get_state()
-        np.random.set_state(np_state)
-        X = es.ask()
-        np_state = np.random.get_state()
-        np.random.set_state(saved)
-        if cma_evals is not None:
-            X = X[: cma_evals - state["evals"]]
+        pending = state.get("pending")
+        if pending is None:                  # a new generation
+            saved = np.random.get_state()
+            np.random.set_state(np_state)
+            pending = {"X": [list(map(float, x)) for x in es.ask()], "scores": []}
+            np_state = np.random.get_state()
+            np.random.set_state(saved)
+        X = [np.asarray(x) for x in pending["X"]]
+        lo = len(pending["scores"])
+        hi = len(X) if cma_evals is None else min(len(X), lo + cma_evals - state["evals"])
         items, insts, origins = [], [], []
-        for x in X:
+        for x in X[lo:hi]:
             values = fam.decode(x)
             inst = fam.build(values, cfg.seed)
             insts.append(inst)
@@ -248,8 +251,12 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
         results = ex.map(_score_item, items, ecfg)
         for res, inst, origin in zip(results, insts, origins):
             consider(res, inst, origin)
-        if len(X) == es.popsize:
-            es.tell(X, [-r["value"] if math.isfinite(r["value"]) else 0.0 for r in results])
+            pending["scores"].append(-res["value"] if math.isfinite(res["value"]) else 0.0)
+        if len(pending["scores"]) == len(X):  # the whole generation is scored: tell CMA-ES
+            es.tell(X, pending["scores"])
+            state["pending"] = None
+        else:                                # cut by the evaluation budget: resume here
+            state["pending"] = pending
         state["generation"] += 1
         checkpoint()
     if state["best"] is not None and cfg.polish:

@@ -41,7 +41,8 @@ def ledger_adapter(alg: str, regime: str) -> tuple[dict[str, Any], dict[str, Cal
     p = bounds.ledger.derived_params(d)
     checks = {l.name: bounds.ledger._checker(l, d, p["dilation"])
               for l in bounds.catalogue.lemmas_for(alg, regime) if l.empirical}
-    return ({"alpha": float(p["alpha"]), "dilation": float(p["dilation"])},
+    dil = p.get("dilation")
+    return ({"alpha": float(p["alpha"]), "dilation": None if dil is None else float(dil)},
             {k: v for k, v in checks.items() if v is not None}, bounds.empirical.run_case)
 
 
