@@ -33,7 +33,7 @@ from kvsched.instance import Instance
 from kvsched.schedule import Schedule
 
 _MEMO: dict[int, dict] = {}
-MEMO_LIMIT = 3_000_000            # states per M kept before the memo is cleared
+MEMO_LIMIT = 3_000_000            # states kept before the memo is cleared
 
 
 def _sub_multisets(W: tuple):
@@ -77,6 +77,8 @@ class TinyOpt:
 
     def __init__(self, M: int):
         self.M = M
+        if M not in _MEMO:              # chunks come in order of M: keep one memo only
+            _MEMO.clear()
         self.memo = _MEMO.setdefault(M, {})
         if len(self.memo) > MEMO_LIMIT:
             self.memo.clear()
