@@ -35,6 +35,7 @@ ALGORITHM = "gba_list"
 # below only uses that they are >= 0
 s, o, M, p, x, y, b, f, eps = sp.symbols("s o M p x y b f epsilon", nonnegative=True)
 _mi = sp.Symbol("m", integer=True, nonnegative=True)
+c1, c2, W, D, _tt = sp.symbols("c1 c2 W D t", nonnegative=True)
 
 
 def area(s_: sp.Expr, o_: sp.Expr) -> sp.Expr:
@@ -116,6 +117,15 @@ def _interval_algebra() -> list[AlgebraStep]:
         A.nonnegative("1/(alpha-1) > 0, so T_m < F_0 alpha^(m-1) < F_0 C*", 1 / (alpha - 1),
                       strict=True),
         A.at_most("m = 0: T_0 = 1 <= F_0 <= F_0 C* (C* >= 1)", sp.Integer(1), F0),
+        A.identity("two-term form: (c1 F_0 + c2 alpha) alpha^(m-1) - (c1 T_m + c2 alpha^m) "
+                   "= c1/(alpha-1)",
+                   (c1 * F0 + c2 * alpha) * alpha ** (_mi - 1) - (c1 * T + c2 * alpha ** _mi),
+                   c1 / (alpha - 1)),
+        nonneg_vars("two-term form, m = 0: c1 + c2 <= c1 F_0 + c2 alpha (alpha = 1 + t)",
+                    (c1 * F0 + c2 * alpha - c1 - c2).subs(alpha, 1 + _tt), (c1, c2, _tt),
+                    "c1 (F_0 - 1) + c2 (alpha - 1) >= 0"),
+        A.identity("c1 F_0 + c2 alpha = F_0 (c1 + c2 (alpha-1)/alpha)",
+                   c1 * F0 + c2 * alpha, F0 * (c1 + c2 * (alpha - 1) / alpha)),
     ]
 
 
@@ -167,10 +177,12 @@ def _length_algebra_eps() -> list[AlgebraStep]:
 def interval_lemma_per_rank() -> Lemma:
     return Lemma(
         name="geometric-interval-per-rank",
-        statement=("With tau_k = alpha^k and T_k = sum_{j<=k} tau_j: if N_ALG(c T_k) >= "
-                   "N_S(tau_k) for every k, then the i-th completion of ALG is at most "
-                   "c alpha^2/(alpha-1) times the i-th completion of S, for every i; "
-                   "summing, ALG <= c alpha^2/(alpha-1) S."),
+        statement=("With tau_k = alpha^k and T_k = sum_{j<=k} tau_j: if N_ALG(c1 T_k + "
+                   "c2 alpha^k) >= N_S(tau_k) for every k (c1 > 0, c2 >= 0), then the i-th "
+                   "completion of ALG is at most (c1 alpha^2/(alpha-1) + c2 alpha) = "
+                   "alpha^2/(alpha-1) * (c1 + c2 (alpha-1)/alpha) times the i-th completion "
+                   "of S, for every i; summing, ALG <= that factor times S. The factor "
+                   "(c1 + c2 (alpha-1)/alpha) is the length lemma's constant."),
         latex=r"C_{(i)}\le c\,T_m< c\,\frac{\alpha^2}{\alpha-1}\,C^*_{(i)}",
         constant=interval_factor(0), establishment=PROVED_BY_HAND,
         reference=f"{DOC}#lemma-interval",
@@ -230,15 +242,106 @@ def length_lemma(regime: str) -> Lemma:
         asymptotic=(regime == "large"))
 
 
-def lemmas(regime: str) -> list[Lemma]:
-    return [interval_lemma_per_rank(), area_bound_lemma(), count_lemma(), length_lemma(regime)]
+# --- GBA-LIST-OVERLAP ---------------------------------------------------------------------
+OVERLAP = "gba_list_overlap"
+
+
+def overlap_c1(e: sp.Expr) -> sp.Expr:
+    """The multiplier of ``T_k`` in ``F_k < c1 T_k + c2 alpha^k`` without big jobs: every
+    step before the last start has reservation ``> (1 - e) M``: ``small_factor(e)``."""
+    return small_factor(e)
+
+
+def _overlap_algebra_general() -> list[AlgebraStep]:
+    T = geometric_partial_sum(_mi)
+    return [
+        *_length_algebra_general()[:2],
+        nonneg_vars("a running big job reserves p >= (M+1)/2 > M/2 (M = 2p - 1 - x)",
+                    (p - M / 2).subs(M, 2 * p - 1 - x), (p, x), "p - M/2 = (1 + x)/2 >= 0"),
+        *_length_algebra_general()[4:5],
+        A.identity("H M/2 <= 2 W gives H <= 4 W/M", 2 * W / (M / 2), 4 * W / M),
+        A.identity("drains: sum_{r=1}^{k} alpha^(r-1) + alpha^k = T_k (so D_k + b_k <= T_k)",
+                   T.subs(_mi, _mi - 1) + alpha ** _mi, T),
+        nonneg_vars("F_k < 4 W/M + D + b <= 4 T + T = 5 T when W = M T - y (W <= M T_k)",
+                    (dilation_general() * b - (big_factor() * (M * b - y)) / M - b), (M, b, y),
+                    "5T - (4W/M + T) = 4y/M >= 0 (b stands for T_k)"),
+    ]
+
+
+def _overlap_algebra_eps() -> list[AlgebraStep]:
+    return [
+        *_length_algebra_eps()[:2],
+        A.identity("c1(eps) = 2/(1-eps) -> 2 (eps -> 0)", sp.limit(overlap_c1(eps), eps, 0),
+                   sp.Integer(2)),
+        A.identity("effective dilation c1 + c2 (alpha-1)/alpha at eps -> 0, c2 = 1",
+                   overlap_dilation_large(), 2 + (alpha - 1) / alpha),
+    ]
+
+
+@lru_cache(maxsize=None)
+def overlap_dilation_large() -> sp.Expr:
+    """``c1 + c2 (alpha-1)/alpha`` with ``c1 = lim 2/(1-eps) = 2``, ``c2 = 1`` (the tail of the
+    last round only): multiplied by ``F_0`` it gives ``2 alpha^2/(alpha-1) + alpha``."""
+    c1_ = sp.limit(overlap_c1(eps), eps, 0)
+    return sp.simplify(c1_ + (alpha - 1) / alpha)
+
+
+def overlap_dilation_eps(e: sp.Expr = eps) -> sp.Expr:
+    return overlap_c1(e) + (alpha - 1) / alpha
+
+
+def overlap_length_lemma(regime: str) -> Lemma:
+    if regime == "general":
+        c, alg = dilation_general(), _overlap_algebra_general
+        statement = ("GBA-LIST-OVERLAP: the jobs of rounds <= k all complete by F_k < "
+                     "4 W_k/M + D_k + b_k <= 5 T_k (W_k: area selected in rounds <= k, "
+                     "<= M T_k; D_k: drain steps before big jobs, <= sum_{r<=k} b_{r-1}).")
+    elif regime == "large":
+        c, alg = overlap_dilation_large(), _overlap_algebra_eps
+        statement = ("GBA-LIST-OVERLAP with every peak <= eps M, eps <= 1/2: F_k < "
+                     "2 W_k/((1-eps) M) + b_k <= 2/(1-eps) T_k + alpha^k; effective dilation "
+                     "(with the two-term interval lemma) 2/(1-eps) + (alpha-1)/alpha -> "
+                     f"{sp.sstr(c)}.")
+    else:
+        raise ValueError(f"regime must be 'general' or 'large', got {regime!r}")
+    return Lemma(
+        name=f"{OVERLAP}-length-{regime}", statement=statement,
+        latex=(r"F_k\le 5\,T_k" if regime == "general"
+               else r"F_k\le \tfrac{2}{1-\epsilon}T_k+\alpha^k"),
+        constant=c, establishment=PROVED_BY_HAND, regime=regime,
+        reference=f"{DOC}#lemma-overlap-length", proof="One list scheduler across rounds; "
+        "docs/proofs.md section 10.", algebra=alg, empirical=f"{OVERLAP}-length-{regime}",
+        asymptotic=(regime == "large"))
+
+
+def overlap_count_lemma() -> Lemma:
+    return Lemma(
+        name=f"{OVERLAP}-count",
+        statement=("N(F_k) >= N_S(alpha^k) for every schedule S: round k selects, among the "
+                   "jobs not selected before, the smallest-area prefix with o <= b_k and area "
+                   "<= M b_k; every job of rounds <= k completes by F_k."),
+        latex=r"N_{ALG}(F_k)\ge N_S(\alpha^k)", constant=sp.Integer(1),
+        establishment=PROVED_BY_HAND, reference=f"{DOC}#lemma-overlap-count",
+        proof="The exchange argument of gba_list-count with 'selected' for 'finished'.",
+        empirical=f"{OVERLAP}-count")
+
+
+def lemmas(regime: str, algorithm: str = ALGORITHM) -> list[Lemma]:
+    if algorithm == ALGORITHM:
+        return [interval_lemma_per_rank(), area_bound_lemma(), count_lemma(),
+                length_lemma(regime)]
+    if algorithm == OVERLAP:
+        return [interval_lemma_per_rank(), area_bound_lemma(), overlap_count_lemma(),
+                overlap_length_lemma(regime)]
+    raise ValueError(f"nothing is proved for {algorithm!r}; proved: {ALGORITHM}, {OVERLAP}")
 
 
 def chains() -> list[dict]:
     """The proved chains, for the ledger: every lemma PROVED_BY_HAND with its algebra
     decided by sympy (``all(step.holds for l in lemmas for step in l.algebra_steps())``)."""
-    return [{"algorithm": ALGORITHM, "regime": r, "lemmas": lemmas(r),
-             "doc": f"{DOC}#gba-list-{r}"} for r in ("general", "large")]
+    return [{"algorithm": alg, "regime": r, "lemmas": lemmas(r, alg),
+             "doc": f"{DOC}#{alg.replace('_', '-')}-{r}"}
+            for alg in (ALGORITHM, OVERLAP) for r in ("general", "large")]
 
 
 @lru_cache(maxsize=None)
@@ -246,9 +349,7 @@ def proved_ratio(algorithm: str = ALGORITHM, regime: str = "general") -> dict:
     """``R(alpha)`` = product of the chain's constants, its exact minimum over ``alpha > 1``
     (:func:`bounds.derive.minimise`), the global-minimality certificate, and the published
     GBA constant beside it."""
-    if algorithm != ALGORITHM:
-        raise ValueError(f"nothing is proved for {algorithm!r}; proved: {ALGORITHM!r}")
-    R = sp.factor(sp.Mul(*[l.constant for l in lemmas(regime)]))
+    R = sp.factor(sp.Mul(*[l.constant for l in lemmas(regime, algorithm)]))
     mn = minimise(R)
     pub = PUBLISHED[("gba", regime)]
     return {"algorithm": algorithm, "regime": regime, "expression": R,
@@ -266,8 +367,9 @@ def ratio_eps() -> sp.Expr:
 
 def all_steps() -> list[AlgebraStep]:
     out = [st for c in chains() for l in c["lemmas"] for st in l.algebra_steps()]
-    for r in ("general", "large"):
-        out += proved_ratio(ALGORITHM, r)["global_minimum_steps"]
+    for alg in (ALGORITHM, OVERLAP):
+        for r in ("general", "large"):
+            out += proved_ratio(alg, r)["global_minimum_steps"]
     return out
 
 
@@ -310,6 +412,46 @@ def round_checks(run, inst) -> list[dict]:
     return out
 
 
-__all__ = ["chains", "proved_ratio", "ratio_eps", "lemmas", "round_checks",
+def ratio_eps_overlap() -> sp.Expr:
+    """GBA-LIST-OVERLAP's finite-eps ratio ``2/(1-eps) alpha^2/(alpha-1) + alpha``."""
+    return sp.factor(overlap_dilation_eps(eps) * interval_factor(0))
+
+
+def overlap_checks(run, inst) -> list[dict]:
+    """Per budget index ``k`` of a gba_list_overlap run (exact integers): ``F_k`` (last
+    completion of rounds ``<= k``), count ``N(F_k) >= n*(b_k)``, each drain ``<= b_{k-1}``,
+    ``M (F_k - D_k - b_k) < 4 W_k``, ``F_k <= 5 sum_{j<=k} b_j`` and, when every peak is
+    ``<= M/2``, ``(F_k - b_k)(M - P) < 2 W_k`` with ``P = max peak``."""
+    from kvsched.algorithms.gba_list import floor_budgets
+    C = np.sort(run.report.completion)
+    by_k = {r.k: r for r in run.rounds}
+    K = max(by_k)
+    bud = floor_budgets(run.params["alpha"], K + 1)
+    P = int((inst.s + inst.o).max())
+    Mi = int(inst.M)
+    out, F, W, D, Tb = [], 0, 0, 0, 0
+    for k in range(K + 1):
+        r = by_k.get(k)
+        bk = bud[k]
+        Tb += bk
+        drain = r.extra["drain"] if r else 0
+        if r:
+            F = max(F, r.end)
+            W += r.extra["selected_area"]
+            D += drain
+        rec = {"k": k, "b": bk, "F": F, "W": W, "D": D, "drain": drain,
+               "N_alg": int(np.searchsorted(C, F, side="right")),
+               "n_star": area_count_upper(inst, bk),
+               "drain_ok": drain <= (bud[k - 1] if k else 0),
+               "length_ok": F <= int(dilation_general()) * Tb,
+               "length_sharp_ok": W == 0 or Mi * (F - D - bk) < 4 * W}
+        rec["count_ok"] = rec["N_alg"] >= rec["n_star"]
+        if 2 * P <= Mi:
+            rec["length_eps_ok"] = W == 0 or (F - bk) * (Mi - P) < 2 * W
+        out.append(rec)
+    return out
+
+
+__all__ = ["chains", "proved_ratio", "ratio_eps", "ratio_eps_overlap", "overlap_checks", "lemmas", "round_checks",
            "area_count_upper", "dilation_general", "dilation_large", "dilation_eps",
            "all_steps", "nonneg_vars"]

@@ -184,3 +184,129 @@ def gba_list(instance: Instance, alpha: float = GBA_LIST_ALPHA,
                            info={"alpha": float(alpha), "variant": variant,
                                  "rounds": len(rounds), "last_k": k - 1,
                                  "budgets": [r.budget for r in rounds]})
+
+
+# --- GBA-LIST-OVERLAP: rounds pipelined through one list scheduler ------------------------
+GBA_LIST_OVERLAP_ALPHA = 1.8165   # ~ 1 + sqrt(6)/3, minimiser of 2a^2/(a-1) + a (large memory)
+
+
+@register("gba_list_overlap", clairvoyant=True, alpha=GBA_LIST_OVERLAP_ALPHA,
+          description="GBA-LIST with overlapping rounds: one list scheduler with peak "
+                      "reservation; round k+1 is selected as soon as round k's last job has "
+                      "started; big jobs (2p > M) wait for a drain and run alone "
+                      "(docs/proofs.md section 10)")
+def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
+                     variant: str = "proved") -> AlgorithmOutput:
+    """GBA-LIST-OVERLAP(alpha).
+
+    One event-driven list scheduler with peak reservation (``reserved = sum p_i`` of the
+    running jobs ``<= M``) and a queue ``Q`` of selected, unstarted jobs. Whenever ``Q`` is
+    empty (at time 0, and as soon as the last job of the previous round has *started*), the
+    next round ``k`` is selected exactly as in GBA-LIST (budget ``b_k = floor(alpha^k)``,
+    smallest-area prefix of the unselected jobs with ``o <= b_k``, area ``<= M b_k``) and
+    appended to ``Q``: its big jobs (``2 p > M``) first, then its small jobs. At every event
+    time (time 0 and every completion) ``Q`` is scanned in order: a big job starts only
+    when nothing is running (a *drain*), and blocks the jobs behind it until then; a small
+    job starts if ``reserved + p_i <= M`` (skip and continue). Round ``k`` completes by
+    ``F_k < 4 W_k / M + sum_{r<=k} b_{r-1} + b_k <= 5 T_k`` (``W_k`` the area selected in
+    rounds ``<= k``), and by ``F_k < 2 W_k/((1-eps) M) + b_k`` when every peak is
+    ``<= eps M <= M/2`` (no big jobs, no drains). ``variant="serial"`` (for the tests) runs
+    every job alone.
+    """
+    if variant not in ("proved", "serial"):
+        raise KvschedError(f"variant = {variant!r}: choose from proved, serial")
+    a = Fraction(alpha)
+    if not a > 1:
+        raise KvschedError(f"alpha = {alpha!r} must be > 1")
+    s, o, M = instance.s, instance.o, int(instance.M)
+    area = instance.area
+    peak = (s + o).astype(np.int64)
+    order = np.lexsort((np.arange(instance.n), s, o, area))
+    o_sorted = o[order]
+    unselected = np.ones(instance.n, dtype=bool)
+    start = np.full(instance.n, -1, dtype=np.int64)
+    rounds: list[RoundRecord] = []
+    round_jobs: list[list[int]] = []
+    Q: list[int] = []
+    running: list[tuple[int, int]] = []          # heap of (end, job)
+    reserved = 0
+    k, power, t = -1, Fraction(1) / a, 0
+    n_unsel = instance.n
+    drain_from: int | None = None
+    serial = variant == "serial"
+
+    def is_big(i: int) -> bool:
+        return serial or 2 * int(peak[i]) > M
+
+    while True:
+        while running and running[0][0] <= t:
+            _e, i = heapq.heappop(running)
+            reserved -= int(peak[i])
+        progress = True
+        while progress:
+            progress = False
+            if not Q and n_unsel:
+                cand = np.empty(0, dtype=np.int64)
+                while cand.size == 0:
+                    k += 1
+                    power *= a
+                    b = int(power.numerator // power.denominator)
+                    cand = order[(o_sorted <= b) & unselected[order]]
+                sel, sel_area = [], 0
+                for i in cand.tolist():
+                    if sel_area + int(area[i]) > M * b:
+                        break
+                    sel.append(i)
+                    sel_area += int(area[i])
+                unselected[sel] = False
+                n_unsel -= len(sel)
+                big = [i for i in sel if is_big(i)]
+                Q = big + [i for i in sel if not is_big(i)]
+                round_jobs.append(sel)
+                rounds.append(RoundRecord(
+                    k=k, start=t, end=t, budget=b, attempted=len(sel), finished=len(sel),
+                    extra={"candidates": int(cand.size), "selected": len(sel),
+                           "selected_area": sel_area, "area_budget": M * b,
+                           "big": len(big), "drain": 0, "selected_at": t, "killed": 0}))
+                drain_from = t if big else None
+            still = []
+            blocked = False
+            for i in Q:
+                if blocked:
+                    still.append(i)
+                    continue
+                if is_big(i):
+                    if reserved == 0:
+                        if drain_from is not None:
+                            rounds[-1].extra["drain"] = t - drain_from
+                            drain_from = None
+                        start[i] = t
+                        reserved += int(peak[i])
+                        heapq.heappush(running, (t + int(o[i]), i))
+                        progress = True
+                    else:
+                        still.append(i)
+                    blocked = True                 # nothing behind a big job starts with it
+                elif reserved + int(peak[i]) <= M:
+                    start[i] = t
+                    reserved += int(peak[i])
+                    heapq.heappush(running, (t + int(o[i]), i))
+                    progress = True
+                else:
+                    still.append(i)
+            Q = still
+            if not Q and n_unsel:
+                progress = True                    # select the next round at the same t
+        if not Q and not n_unsel:
+            break
+        t = running[0][0]                          # Q non-empty: something is running
+    jobs = np.arange(instance.n, dtype=np.int64)
+    for rec, sel in zip(rounds, round_jobs):
+        rec.end = int((start[sel] + o[sel]).max())
+        rec.extra["last_start"] = int(start[sel].max())
+        rec.extra["length"] = rec.end - rec.start
+    schedule = Schedule(jobs, start, o.astype(np.int64))
+    return AlgorithmOutput(schedule, rounds,
+                           info={"alpha": float(alpha), "variant": variant,
+                                 "rounds": len(rounds), "last_k": k,
+                                 "budgets": [r.budget for r in rounds]})
