@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -32,31 +33,58 @@ from lp.exact import solve
 ALPHAS = (2, 1.5, 3, 2.303)
 
 
-def _R(a) -> sp.Expr:
-    """The proved general ratio at alpha = a (exact rational a)."""
-    return P.proved_ratio("gba_list", "general")["expression"].subs(ALPHA, sp.nsimplify(Fraction(a)))
+@lru_cache(maxsize=None)
+def _R(a, algorithm: str = "gba_list") -> Fraction:
+    """The proved general ratio at alpha = a (exact: a is read as its exact rational)."""
+    r = P.proved_ratio(algorithm, "general")["expression"].subs(ALPHA, sp.Rational(Fraction(a)))
+    return Fraction(str(sp.Rational(r)))
 
 
-def _violations(inst: Instance, a=2, variant: str = "proved") -> list[str]:
-    run = run_algorithm("gba_list", inst, alpha=a, variant=variant)
+@lru_cache(maxsize=None)
+def _R_eps_at(a, peak: int, M: int) -> Fraction:
+    r = P.ratio_eps_overlap().subs({ALPHA: sp.Rational(Fraction(a)), P.eps: sp.Rational(peak, M)})
+    return Fraction(str(sp.Rational(r)))
+
+
+def _R_eps(inst: Instance, a) -> Fraction | None:
+    """GBA-LIST-OVERLAP's eps ratio for this instance (None if some peak > M/2)."""
+    P_ = int((inst.s + inst.o).max())
+    if 2 * P_ > inst.M:
+        return None
+    return _R_eps_at(a, P_, int(inst.M))
+
+
+def _violations(inst: Instance, a=2, variant: str = "proved",
+                algorithm: str = "gba_list") -> list[str]:
+    run = run_algorithm(algorithm, inst, alpha=a, variant=variant)
     assert run.report.wasted_tokens == 0
     bad = []
-    for rec in P.round_checks(run, inst):
-        for key in ("count_ok", "length_ok", "length_sharp_ok", "length_eps_ok"):
+    checks = P.round_checks if algorithm == "gba_list" else P.overlap_checks
+    for rec in checks(run, inst):
+        for key in ("count_ok", "length_ok", "length_sharp_ok", "length_eps_ok", "drain_ok"):
             if key in rec and not rec[key]:
-                bad.append(f"{inst.name} alpha={a} k={rec['k']}: {key} {rec}")
+                bad.append(f"{algorithm} {inst.name} alpha={a} k={rec['k']}: {key} {rec}")
     return bad
 
 
-def _rank_violations(inst: Instance, a, variant: str = "proved") -> list[str]:
-    """``C_(i) <= R(a) C*_(i)`` for every rank against a proven optimum."""
-    opt = solve(inst, solver="astar")
+def _both(inst: Instance, a) -> list[str]:
+    return _violations(inst, a) + _violations(inst, a, algorithm="gba_list_overlap")
+
+
+def _rank_violations(inst: Instance, a, variant: str = "proved", algorithm: str = "gba_list",
+                     opt=None) -> list[str]:
+    """``C_(i) <= R(a) C*_(i)`` for every rank against a proven optimum (for the overlap
+    variant with the eps ratio when every peak is ``<= M/2``, else the general one)."""
+    opt = opt or solve(inst, solver="astar")
     assert opt.proven_optimal
-    run = run_algorithm("gba_list", inst, alpha=a, variant=variant)
+    run = run_algorithm(algorithm, inst, alpha=a, variant=variant)
     C = np.sort(run.report.completion)
     Cs = np.sort(opt.report.completion)
-    R = _R(a)
-    out = [f"rank {i}: {c} > R * {cs}" for i, (c, cs) in enumerate(zip(C, Cs)) if c > R * cs]
+    R = _R(a, algorithm)
+    if algorithm == "gba_list_overlap" and _R_eps(inst, a) is not None:
+        R = _R_eps(inst, a)
+    out = [f"rank {i}: {c} > R * {cs}" for i, (c, cs) in enumerate(zip(C.tolist(), Cs.tolist()))
+           if c > R * cs]
     if run.objective > R * opt.objective:
         out.append(f"ALG {run.objective} > R(alpha) * OPT {opt.objective}")
     return out
@@ -68,8 +96,8 @@ def test_every_algebra_step_holds_and_every_lemma_is_proved():
     assert len(steps) >= 30
     assert all(st.holds for st in steps), [st.name for st in steps if not st.holds]
     ch = P.chains()
-    assert {(c["algorithm"], c["regime"]) for c in ch} == {("gba_list", "general"),
-                                                         ("gba_list", "large")}
+    assert {(c["algorithm"], c["regime"]) for c in ch} == {
+        (a, r) for a in ("gba_list", "gba_list_overlap") for r in ("general", "large")}
     for c in ch:
         assert c["doc"].startswith("docs/proofs.md#")
         for lem in c["lemmas"]:
@@ -122,7 +150,7 @@ def test_random_instances_never_break_a_lemma():
         inst = random_instance(3 + seed % 12, seed, M=M, o_max=min(M, [4, 8, 16][seed % 3]),
                                s_max=M)
         for a in ALPHAS:
-            bad += _violations(inst, a)
+            bad += _both(inst, a)
     assert not bad, bad[:5]
 
 
@@ -150,7 +178,7 @@ def test_structured_instances_never_break_a_lemma():
     bad = []
     for inst in _structured():
         for a in ALPHAS:
-            bad += _violations(inst, a)
+            bad += _both(inst, a)
     assert not bad, bad[:5]
 
 
@@ -160,7 +188,7 @@ def test_trace_sample_never_breaks_a_lemma():
     bad = []
     for M, seed in ((8192, 0), (16384, 1), (1 << 17, 2)):
         inst = trace_instance(300, seed, M)
-        bad += _violations(inst, 2)
+        bad += _both(inst, 2) + _both(inst, 1.8165)
     assert not bad, bad[:5]
 
 
@@ -177,11 +205,12 @@ def _exhaustive(M_max: int):
     bad, count = [], 0
     for inst in _box(M_max, 3):
         count += 1
-        for a in (2, 1.5):
-            bad += _violations(inst, a)
-        bad += _rank_violations(inst, 2)
-        # the area-count bound is an upper bound on the optimum's count
         opt = solve(inst, solver="astar")
+        for a in (2, 1.5):
+            bad += _both(inst, a)
+        bad += _rank_violations(inst, 2, opt=opt)
+        bad += _rank_violations(inst, 1.8165, algorithm="gba_list_overlap", opt=opt)
+        # the area-count bound is an upper bound on the optimum's count
         C = np.sort(opt.report.completion)
         for t in range(1, int(C[-1]) + 1):
             if int(np.searchsorted(C, t, side="right")) > P.area_count_upper(inst, t):
@@ -205,8 +234,11 @@ def test_ratio_against_proven_optima():
     for seed in range(40):
         M = [10, 20][seed % 2]
         inst = random_instance(4 + seed % 5, 1000 + seed, M=M, o_max=8)
+        opt = solve(inst, solver="astar")
         for a in (2, 3):
-            bad += _rank_violations(inst, a)
+            bad += _rank_violations(inst, a, opt=opt)
+            bad += _rank_violations(inst, a, algorithm="gba_list_overlap", opt=opt)
+        bad += _rank_violations(inst, 1.8165, algorithm="gba_list_overlap", opt=opt)
     assert not bad, bad[:5]
 
 
@@ -223,6 +255,9 @@ def test_serial_rounds_break_the_length_and_the_ratio():
     assert any("length_ok" in v for v in _violations(inst, 2, "serial"))
     assert _rank_violations(inst, 2, "serial")
     assert not _rank_violations(inst, 2)
+    assert any("length_ok" in v for v in _violations(inst, 2, "serial", "gba_list_overlap"))
+    assert _rank_violations(inst, 2, "serial", "gba_list_overlap")
+    assert not _rank_violations(inst, 2, algorithm="gba_list_overlap")
 
 
 def test_no_reservation_is_caught():
