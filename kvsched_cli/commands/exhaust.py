@@ -40,6 +40,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="run even if the estimate is long")
     p.add_argument("--count-only", action="store_true",
                    help="print the count and the time estimate, run nothing")
+    p.add_argument("--calibrate-seconds", type=float, default=3.0,
+                   help="time spent measuring the per-instance cost first (default 3)")
     p.add_argument("--task-size", type=int, default=2000,
                    help="instances per Dask task (default 2000)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -62,14 +64,17 @@ def main(args: argparse.Namespace) -> int:
                           alpha=args.alpha, lemmas=not args.no_lemmas, out=args.out,
                           workers=args.workers, scheduler=args.scheduler,
                           task_size=args.task_size)
-    p = R.plan(cfg)
+    p = R.plan(cfg, calibrate_budget=max(args.calibrate_seconds, 0.05))
     print(f"kvsched exhaust: {p.text(cfg)}", file=sys.stderr, flush=True)
     if args.count_only:
-        emit(args, [], {"instances": p.total, "to_do": p.todo_instances,
-                        "estimated_seconds": p.estimate_seconds,
-                        "seconds_per_instance": p.seconds_per_instance,
-                        "workers": p.workers}) if args.json else \
-            print(f"{p.total} instances; estimated {p.estimate_seconds:.0f} s")
+        payload = {"instances": p.total, "to_do": p.todo_instances,
+                   "estimated_seconds": p.estimate_seconds,
+                   "seconds_per_instance": p.seconds_per_instance, "workers": p.workers}
+        if args.json:
+            emit(args, [], payload)
+        else:
+            print(f"{p.total} instances; {p.todo_instances} to do; estimated "
+                  f"{p.estimate_seconds:.0f} s")
         return 0
     if p.estimate_seconds > 60 * args.max_minutes and not args.yes:
         raise KvschedError(f"exhaust: the box has {p.total:,} instances and is estimated "
