@@ -33,15 +33,17 @@ ASTAR_TESTS = ("tests/test_lp_astar.py",)
 EXACT_TESTS = ("tests/test_lp_exact.py",)
 BOUNDS_TESTS = ("tests/test_bounds_empirical.py", "tests/test_bounds_symbolic.py")
 
+# round_order (batch); the release-date variant has the same lexsort line after ``taus``
+GSA_ORDER = ("sl = np.minimum(tau, M - s[cand])\n    tarea = s[cand] * sl + sl * (sl + 1) // 2\n"
+             "    order = np.lexsort((cand, s[cand], tarea))")
+
 MUTANTS: list[Mutant] = [
     # --- the algorithms --------------------------------------------------------------------
     Mutant("gsa-order-reversed", "algorithms", "kvsched/algorithms/gsa.py",
-           "order = np.lexsort((cand, s[cand], tarea))",
-           "order = np.lexsort((cand, s[cand], tarea))[::-1]",
+           GSA_ORDER, GSA_ORDER.replace("tarea))", "tarea))[::-1]"),
            "GSA serves the largest truncated area first instead of the smallest", ALG_TESTS),
     Mutant("gsa-ties-reversed", "algorithms", "kvsched/algorithms/gsa.py",
-           "order = np.lexsort((cand, s[cand], tarea))",
-           "order = np.lexsort((-cand, s[cand], tarea))",
+           GSA_ORDER, GSA_ORDER.replace("((cand,", "((-cand,"),
            "GSA breaks ties among equal jobs by largest index first", ALG_TESTS),
     Mutant("gsa-slice-plus-one", "algorithms", "kvsched/algorithms/gsa.py",
            "sl = np.minimum(tau, M - s[cand])", "sl = np.minimum(tau + 1, M - s[cand])",

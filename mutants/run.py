@@ -56,7 +56,10 @@ def make_copy(root: Path, files: list[str], repo: Path = REPO) -> Path:
     for rel in files:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(repo / rel, target)
+        try:
+            shutil.copy2(repo / rel, target)
+        except FileNotFoundError:    # removed since listed (another process's output)
+            continue
     if SHARED.exists():
         (root / "shared").symlink_to(SHARED, target_is_directory=True)
     return dest
