@@ -63,6 +63,7 @@ class FamilyConfig:
     sigma0: float = 0.3
     polish: int = 0                  # instance-level moves on the best, after CMA-ES
     family_alpha: float | None = None  # budgets the classes sit above (None: used alpha)
+    reference: str = "lazy"          # lazy (proven OPT up to EXACT_MAX_N jobs) | construction
 
     def __post_init__(self) -> None:
         if self.alg not in REGISTRY:
@@ -72,6 +73,9 @@ class FamilyConfig:
             raise KvschedError(f"unknown regime {self.regime!r} (general or large)")
         if not 0 < self.large_threshold <= 1:
             raise KvschedError(f"large_threshold must be in (0, 1], got {self.large_threshold}")
+        if self.reference not in ("lazy", "construction"):
+            raise KvschedError(f"family search reference must be lazy or construction, "
+                               f"got {self.reference!r}")
         if self.n_max < 1 or self.count_hi < 1 or self.popsize < 2:
             raise KvschedError("n_max and count_hi must be >= 1, popsize >= 2")
 
@@ -91,7 +95,7 @@ class FamilyConfig:
 
     def eval_config(self) -> dict[str, Any]:
         return {"alg": self.alg, "regime": self.regime, "objective": self.objective,
-                "alpha": self.used_alpha(), "reference": "lazy", "seed": self.seed,
+                "alpha": self.used_alpha(), "reference": self.reference, "seed": self.seed,
                 "time_limit": 10.0, "solver": "astar", "cross_check_n": 5}
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,10 +160,13 @@ def _start_point(fam: ParamFamily, restart: int, rng: np.random.Generator) -> np
 
 
 def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float | None = None,
-             executor: Any = None, resume: bool = True, on_generation=None) -> dict[str, Any]:
+             executor: Any = None, resume: bool = True, on_generation=None,
+             prune: bool = False) -> dict[str, Any]:
     """CMA-ES with restarts over the family's parameters, then ``cfg.polish``
     instance-level moves on the best (module doc). Stops at ``evals`` evaluations
-    (deterministic) or ``budget`` seconds of this invocation. Returns the state: best,
+    (deterministic) or ``budget`` seconds of this invocation. ``prune``: delete an
+    improvement file once a later one supersedes it (after the new one is written; the
+    list of improvements stays in the checkpoint). Returns the state: best,
     improvements, counters, run folder."""
     if evals is None and budget is None:
         raise KvschedError("give an evaluation budget (--evals) or a time budget (--budget)")
@@ -206,6 +213,8 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
         name = f"improvement-e{state['evals']:07d}.json"
         atomic_write_json(run_dir / name, rec)
         atomic_write_json(run_dir / "best.json", rec)
+        if prune and b is not None and b["file"] != name:
+            (run_dir / b["file"]).unlink(missing_ok=True)
         state["best"] = {"value": x, "file": name, "instance": inst.to_dict(),
                          "origin": origin, "n": inst.n,
                          "label": rec.get("ratio_label", "lemma violation (-slack)"),

@@ -6,10 +6,14 @@ the ``order = "shuffle"`` choice) to an :class:`~kvsched.Instance`, deterministi
 saved ``{"family", "family_params", "seed"}`` reproduces its instance exactly
 (:func:`rebuild`). The shapes (issue 14):
 
-* *classes*: up to three classes of ``count_j`` identical jobs with output just above a
-  budget, ``o_j = tau_{k_j} + delta_j`` (``tau`` the algorithm's budgets at its alpha), so
+* *classes*: up to three classes of ``count_j`` identical jobs with output at or just above a
+  budget, ``o_j = tau_{k_j} + delta_j`` (``delta_j = 0``: exactly the budget) (``tau`` the algorithm's budgets at its alpha), so
   every GSA slice up to ``tau_{k_j}`` is killed and wasted, with prompt
   ``s_j = round(prompt_j * (cap - o_j))``;
+* a *ladder*: ``lad_levels`` classes at consecutive budgets ``k = lad_k0, lad_k0+1, ...``,
+  ``o = tau_k + lad_delta``, ``round(lad_count * lad_growth^level)`` jobs each, prompt
+  fraction ``lad_prompt`` (the geometric class structure the interval argument is tight
+  on);
 * *blockers*: ``blockers`` jobs with a large prompt ``s = cap - o_b`` and short output;
 * *half-memory* jobs: ``s = floor(M/2)``, output ``o_h`` (no two fit together);
 * *identical jobs*: every class is a block of copies;
@@ -96,11 +100,15 @@ N_CLASSES = 3
 def _params(M_lo: int, M_hi: int, count_hi: int) -> tuple[Param, ...]:
     ps = [Param("M", "int", M_lo, M_hi, log=True)]
     for j in range(N_CLASSES):
-        ps += [Param(f"k{j}", "int", 0, 9), Param(f"delta{j}", "int", 1, 3),
+        ps += [Param(f"k{j}", "int", 0, 9), Param(f"delta{j}", "int", 0, 3),
                Param(f"count{j}", "int", 0, count_hi, log=False),
                Param(f"prompt{j}", "float", 0.0, 1.0)]
     ps += [Param("blockers", "int", 0, count_hi // 2), Param("o_b", "int", 1, 8),
            Param("half", "int", 0, count_hi // 2), Param("o_h", "int", 1, 8),
+           Param("lad_k0", "int", 0, 6), Param("lad_levels", "int", 1, 6),
+           Param("lad_delta", "int", 0, 3), Param("lad_count", "int", 0, count_hi // 2),
+           Param("lad_growth", "float", 0.25, 2.0, log=True),
+           Param("lad_prompt", "float", 0.0, 1.0),
            Param("order", "choice", choices=ORDERS)]
     return tuple(ps)
 
@@ -145,32 +153,51 @@ class ParamFamily:
     def cap(self, M: int) -> int:
         return int(math.floor(self.max_ratio * M + 1e-9))
 
-    def build(self, values: dict[str, Any], seed: int = 0) -> Instance:
+    def build(self, values: dict[str, Any], seed: int = 0, *, scale: int = 1,
+              M: int | None = None) -> Instance:
         """The instance of ``values`` (module doc). Jobs that cannot fit the regime's cap
-        are clamped (``o <= cap``, ``s <= cap - o``); an empty instance gets one unit job."""
+        are clamped (``o <= cap``, ``s <= cap - o``); an empty instance gets one unit job.
+
+        For growth curves (:mod:`adversary.growth`): ``scale`` multiplies every count
+        (the same shape with ``scale`` times the jobs), ``M`` replaces ``values["M"]``
+        (outside the search range allowed; prompts stay the same fractions of the cap)."""
         self.validate(values)
-        M = int(values["M"])
+        if int(scale) != scale or scale < 1:
+            raise KvschedError(f"family scale must be a positive integer, got {scale!r}")
+        scale = int(scale)
+        M = int(values["M"]) if M is None else int(M)
+        if M < 1:
+            raise KvschedError(f"family memory M must be >= 1, got {M}")
         cap = max(self.cap(M), 1)
         taus = geometric_budgets(self.alpha, 12)
         s: list[int] = []
         o: list[int] = []
         tag: list[int] = []
         for j in range(N_CLASSES):
-            c = int(values[f"count{j}"])
+            c = int(values[f"count{j}"]) * scale
             oj = min(taus[int(values[f"k{j}"])] + int(values[f"delta{j}"]), cap)
             sj = int(round(float(values[f"prompt{j}"]) * (cap - oj)))
             s += [sj] * c
             o += [oj] * c
             tag += [j] * c
         ob = min(int(values["o_b"]), cap)
-        s += [cap - ob] * int(values["blockers"])
-        o += [ob] * int(values["blockers"])
-        tag += [N_CLASSES] * int(values["blockers"])
+        nb, nh = int(values["blockers"]) * scale, int(values["half"]) * scale
+        s += [cap - ob] * nb
+        o += [ob] * nb
+        tag += [N_CLASSES] * nb
         oh = min(int(values["o_h"]), cap)
         sh = min(M // 2, cap - oh)
-        s += [sh] * int(values["half"])
-        o += [oh] * int(values["half"])
-        tag += [N_CLASSES + 1] * int(values["half"])
+        s += [sh] * nh
+        o += [oh] * nh
+        tag += [N_CLASSES + 1] * nh
+        for lev in range(int(values["lad_levels"])):      # the ladder: one class per level
+            c = int(round(int(values["lad_count"]) * float(values["lad_growth"]) ** lev)) * scale
+            k = min(int(values["lad_k0"]) + lev, len(taus) - 1)
+            ol = min(taus[k] + int(values["lad_delta"]), cap)
+            sl = int(round(float(values["lad_prompt"]) * (cap - ol)))
+            s += [sl] * c
+            o += [ol] * c
+            tag += [N_CLASSES + 2 + lev] * c
         if not o:
             s, o, tag = [0], [1], [0]
         s_a, o_a, t_a = (np.asarray(x, dtype=np.int64) for x in (s, o, tag))
@@ -224,10 +251,11 @@ def _order(kind: str, s: np.ndarray, o: np.ndarray, tag: np.ndarray, seed: int) 
 
 
 
-def rebuild(family: dict, values: dict, seed: int) -> Instance:
+def rebuild(family: dict, values: dict, seed: int, scale: int = 1,
+            M: int | None = None) -> Instance:
     """The instance a saved record names: ``ParamFamily.from_dict(family).build(values,
-    seed)``."""
-    return ParamFamily.from_dict(family).build(values, seed)
+    seed, scale=scale, M=M)``."""
+    return ParamFamily.from_dict(family).build(values, seed, scale=scale, M=M)
 
 
 PRESETS: dict[str, dict[str, Any]] = {}
@@ -237,4 +265,5 @@ def default_values(fam: ParamFamily) -> dict[str, Any]:
     """The start point of a search: the middle of every range (order ``given``)."""
     v = {p.name: p.decode(0.5) for p in fam.params}
     v["order"] = "given"
+    v["lad_count"] = 0
     return v

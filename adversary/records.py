@@ -20,6 +20,7 @@ from kvsched.results import atomic_write_json, atomic_write_text, provenance
 from kvsched.tables import fmt
 
 from .evaluate import CERTIFIED, REFERENCES, bound_value, evaluate, schedule_of
+from .growth import KIND as GROWTH_KIND, replay_growth
 from .objectives import run_lemma
 from .param_family import rebuild
 
@@ -142,6 +143,11 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
         raw = None
     if isinstance(raw, dict) and raw.get("kind") == LEMMA_KIND:
         return replay_lemma(path, raw)
+    if isinstance(raw, dict) and raw.get("kind") == GROWTH_KIND:
+        out = Replay(str(path))
+        for what, ok, detail in replay_growth(raw):
+            out.add(what, ok, detail)
+        return out
     rec = load_record(path)
     out = Replay(str(path))
     inst = Instance.from_dict(rec["instance"])

@@ -54,8 +54,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--walkers", type=int, default=8, help="candidates per generation")
     p.add_argument("--o-max", type=int, default=12, help="largest output length")
     p.add_argument("--M-max", type=int, default=None, help="largest memory budget")
-    p.add_argument("--large-threshold", type=float, default=0.25,
-                   help="regime large: keep max(s+o)/M <= this (default 0.25)")
+    p.add_argument("--large-threshold", type=float, default=None,
+                   help="regime large: keep max(s+o)/M <= this (default 0.25; with --family "
+                        "0.10)")
     p.add_argument("--reference", choices=["lazy", "auto", "exact", "registered"],
                    default="lazy",
                    help="denominator: lazy (default: lp.exact only for candidates whose "
@@ -81,6 +82,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--popsize", type=int, default=12, help="with --family: CMA-ES population")
     p.add_argument("--polish", type=int, default=0,
                    help="with --family: instance-level moves on the best after CMA-ES")
+    p.add_argument("--family-alpha", type=float, default=None,
+                   help="with --family: the budgets tau_k(alpha) the classes sit above "
+                        "(default: the attacked algorithm's alpha, or 2 for the baselines)")
+    p.add_argument("--prune", action="store_true",
+                   help="with --family: delete an improvement file once a later one "
+                        "supersedes it (keeps result folders small)")
+    p.add_argument("--growth", metavar="FILE", nargs="+", default=None,
+                   help="growth curves (ratio vs n up to --growth-n-max, vs alpha, vs M) of "
+                        "saved family records; saved beside each as growth-<axis>.json")
+    p.add_argument("--growth-n-max", type=int, default=10_000,
+                   help="with --growth: largest n of the n and M curves (default 10^4)")
+    p.add_argument("--plot", metavar="PNG", default=None,
+                   help="with --growth: draw the curves (and those of --growth-dir) into PNG")
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
@@ -133,26 +147,82 @@ def _family(args: argparse.Namespace) -> int:
     cfg = FamilyConfig(alg=args.alg, regime=args.regime, objective=args.objective,
                        seed=args.seed, alpha=args.alpha, n_max=args.n_max,
                        M_hi=args.M_max, count_hi=args.count_max,
-                       large_threshold=(args.large_threshold if args.large_threshold != 0.25
-                                        else 0.10),
-                       popsize=args.popsize, polish=args.polish)
+                       large_threshold=(0.10 if args.large_threshold is None
+                                        else args.large_threshold),
+                       popsize=args.popsize, polish=args.polish,
+                       family_alpha=args.family_alpha)
     ex = make_executor(args.workers, args.scheduler)
     try:
         res = optimise(cfg, args.out, evals=args.evals, budget=args.budget, executor=ex,
-                       resume=not args.fresh)
+                       resume=not args.fresh, prune=args.prune)
     finally:
         ex.close()
     b = res["best"]
     t = Table(f"Family search: {cfg.alg}, regime {cfg.regime}, objective {cfg.objective}, "
               f"alpha = {cfg.used_alpha()}, seed {cfg.seed} (every schedule checked)",
               ["metric", "value"])
-    t.add("evaluations", res["evals"])
+    t.add("evaluations (total / this run)", f"{res['evals']} / {res['evals_this_run']}")
+    t.add("evaluations per second", res["evals_per_second"])
     if b is not None:
         t.add(f"best value ({b['label']})", b["value"])
+        if b.get("estimate") is not None:
+            t.add("ALG/LB of that instance (estimate)", b["estimate"])
         t.add("n", b["n"])
         t.add("family parameters", b["origin"].get("values"))
         t.add("best file", f"{res['run_dir']}/{b['file']}")
     emit(args, [t], res)
+    return 0
+
+
+def _growth(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+    from adversary.growth import AXES, curve, plot
+    from kvsched.results import atomic_write_json
+    curves = []
+    t = Table("Growth curves (every point checked; ratio = ALG/REF, certified lower bound "
+              "unless n is small enough for a proven optimum; ALG/LB = estimate)",
+              ["record", "axis", "points", "ratio first -> last", "ALG/LB last (estimate)",
+               "file"])
+    for f in args.growth:
+        try:
+            rec = json.loads(Path(f).read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            raise KvschedError(f"{f}: cannot read a family record ({e})") from None
+        for axis in AXES:
+            if axis == "alpha" and rec.get("alpha") is None:
+                continue
+            c = curve(rec, axis, n_max=args.growth_n_max, source=str(f))
+            out = Path(f).with_name(f"growth-{axis}.json")
+            atomic_write_json(out, c)
+            curves.append(c)
+            pts = c["points"]
+            t.add(f, axis, len(pts), f"{pts[0]['ratio']:.4g} -> {pts[-1]['ratio']:.4g}",
+                  pts[-1]["ratio_to_lower_bound"], str(out))
+    if args.plot:
+        plot(curves, args.plot)
+        t.notes.append(f"figure written to {args.plot}")
+    emit(args, [t], {"curves": curves, "plot": args.plot})
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    """Redraw the growth figure from saved growth-*.json files (no recomputation)."""
+    import json
+    from pathlib import Path
+    from adversary.growth import KIND, plot
+    folder = Path(args.summary or "adversary/results")
+    curves = []
+    for f in sorted(folder.rglob("growth-*.json")):
+        rec = json.loads(f.read_text())
+        if rec.get("kind") == KIND:
+            curves.append(rec)
+    if not curves:
+        raise KvschedError(f"no growth curves (growth-*.json) under {folder}")
+    plot(curves, args.plot)
+    t = Table(f"Growth figure {args.plot}", ["curves", "from"])
+    t.add(len(curves), str(folder))
+    emit(args, [t], {"plot": args.plot, "curves": len(curves)})
     return 0
 
 
@@ -178,8 +248,14 @@ def main(args: argparse.Namespace) -> int:
         return _summary(args)
     if args.shrink:
         return _shrink(args)
+    if args.growth:
+        return _growth(args)
+    if args.plot:
+        return _plot(args)
     if args.family:
         return _family(args)
+    if args.large_threshold is None:
+        args.large_threshold = 0.25
     from adversary.evaluate import bound_value
     from adversary.search import SearchConfig, run_search
 
