@@ -18,8 +18,9 @@ from .search import game_value
 
 KIND = "kvsched-game-value"
 START, END = "<!-- game-table:start -->", "<!-- game-table:end -->"
+GROWTH_START, GROWTH_END = "<!-- game-growth:start -->", "<!-- game-growth:end -->"
 
-TABLE_FAMILIES = [          # growth with L (n = 2, then n = 3) and with n (L = 6, M = 8)
+TABLE_FAMILIES = [          # growth with L (n = 2, then n = 3) and with n (L = 5, M = 8)
     Family(8, (0, 1), 2), Family(8, (0, 1), 4), Family(8, (0, 1), 6),
     Family(6, (0, 1, 2), 2), Family(6, (0, 1, 2), 3), Family(6, (0, 1, 2), 4),
     Family(8, (0, 1, 2), 6),
@@ -98,3 +99,46 @@ def update_doc(doc, table: str) -> None:
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     atomic_write_text(doc, f"{head}{START}\n{table}{END}{tail}")
+
+
+def growth_markdown(rows: list[dict]) -> str:
+    """How the value grows: the saved rows grouped into series that vary one parameter
+    (``L`` at fixed ``(M, s)``; ``n`` at fixed ``(M, L)`` with ``s`` a prefix-extension),
+    each with the value, GSA's worst ratio and their quotient (all certified, exact)."""
+    from fractions import Fraction
+    by_ms: dict = {}
+    by_ml: dict = {}
+    for d in rows:
+        f = d["family"]
+        by_ms.setdefault((f["M"], tuple(f["s"])), []).append(d)
+        by_ml.setdefault((f["M"], f["L"]), []).append(d)
+    lines = ["| series | varies | values (game value, certified exact) | GSA worst | "
+             "GSA / value |", "|---|---|---|---|---|"]
+
+    def fmt(ds, key):
+        ds = sorted(ds, key=key)
+        vals = ", ".join(f"{key(d)}: {d['value_exact']}" for d in ds)
+        gsa = ", ".join(f"{key(d)}: {d['gsa']['ratio_exact']}" for d in ds)
+        q = ", ".join(f"{key(d)}: {float(Fraction(d['gsa']['ratio_exact']) / Fraction(d['value_exact'])):.3f}"
+                      for d in ds)
+        return vals, gsa, q
+
+    for (M, s), ds in sorted(by_ms.items()):
+        if len(ds) >= 2:
+            v, g, q = fmt(ds, lambda d: d["family"]["L"])
+            lines.append(f"| M={M}, s=({','.join(map(str, s))}) | L | {v} | {g} | {q} |")
+    for (M, L), ds in sorted(by_ml.items()):
+        if len(ds) >= 2:
+            v, g, q = fmt(ds, lambda d: d["family"]["n"])
+            lines.append(f"| M={M}, L={L}, s = prefix of (0,0,1,2) or (0,1,2) | n | {v} | {g} | {q} |")
+    return "\n".join(lines) + "\n"
+
+
+def update_growth(doc, rows: list[dict]) -> None:
+    doc = Path(doc)
+    text = doc.read_text()
+    if GROWTH_START not in text or GROWTH_END not in text:
+        raise InputFormatError(f"lacks the markers {GROWTH_START} ... {GROWTH_END}", path=str(doc))
+    head, rest = text.split(GROWTH_START, 1)
+    _, tail = rest.split(GROWTH_END, 1)
+    atomic_write_text(doc, f"{head}{GROWTH_START}\n{growth_markdown(rows)}{GROWTH_END}{tail}")

@@ -31,6 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="with --table: rewrite the table between the markers of MD")
     p.add_argument("--tree", metavar="PNG", default=None,
                    help="draw the optimal policy's decision tree (and save it as PNG.json)")
+    p.add_argument("--tree-json", metavar="JSON", default=None,
+                   help="where to save the tree with the result (default: PNG.json)")
     p.add_argument("--out", metavar="DIR", default=None, help="save each result JSON here")
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
 
@@ -79,6 +81,7 @@ def main(args: argparse.Namespace) -> int:
             cmd = "kvsched game --table --update-doc " + args.update_doc + (
                 f" --out {args.out}" if args.out else "")
             report.update_doc(args.update_doc, report.table_markdown(rows, cmd))
+            report.update_growth(args.update_doc, rows)
             t.notes.append(f"table of {args.update_doc} rewritten")
         emit(args, [t], rows)
         return 0
@@ -89,7 +92,7 @@ def main(args: argparse.Namespace) -> int:
         tree = decision_tree(res)
         draw_tree(tree, args.tree, f"optimal non-clairvoyant policy, {fam.label}: value "
                                    f"{d['value_exact']}, certified (exact)")
-        atomic_write_json(args.tree + ".json", {**d, "tree": tree})
+        atomic_write_json(args.tree_json or args.tree + ".json", {**d, "tree": tree})
     if args.out:
         report.save(d, args.out)
     t = Table(f"Game value of the family {fam.label}", COLUMNS)
@@ -97,6 +100,7 @@ def main(args: argparse.Namespace) -> int:
     t.notes.append(f"value witness o = {tuple(res.witness)}: the optimal policy pays "
                    f"{res.alg_cost} against OPT {res.opt}")
     if args.tree:
-        t.notes.append(f"decision tree drawn to {args.tree} (JSON: {args.tree}.json)")
+        t.notes.append(f"decision tree drawn to {args.tree} (JSON: "
+                       f"{args.tree_json or args.tree + '.json'})")
     emit(args, [t], d)
     return 0
