@@ -1,6 +1,9 @@
-"""The proof ledger: per algorithm and regime, the lemma chain with each lemma's status,
-the derived ratio, its exact minimiser and minimum beside the published constant, and the
-empirical evidence (what ``kvsched bounds`` prints and ``--json`` emits).
+"""The proof ledger: per chain (the four published guarantees about the implemented GSA
+and GBA, their named variants, and proved chains from :mod:`bounds.proved`), every lemma
+with its status and evidence, the derived ratio, its exact minimiser and minimum beside
+the published constant, the certified and estimated ratios seen, and the chain's verdict
+(what ``kvsched bounds`` prints and ``--json`` emits). Statuses and verdicts follow the
+rules of :mod:`bounds.status` from the evidence of :mod:`bounds.evidence`.
 """
 from __future__ import annotations
 
@@ -8,11 +11,15 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import empirical as E
+from . import status as S
 from .algebra import alpha
-from .catalogue import dilation, interval_factor
-from .derive import Derivation, derive_all
-from .lemmas import STATUSES, Lemma, final_status
+from .chains import Chain, all_chains, checker, from_derivation
+from .checks import CheckSummary, certified_ratio, check_ratio
+from .derive import Derivation
+from .evidence import Item, boxes_for_chain, budget_box, default_items, exhaust_summaries, skipped
+from .lemmas import Lemma
+from .run import run_case
+from .suite import LARGE_REGIME_MAX_RATIO
 
 MAX_SAVED_PER_LEMMA = 3
 _ALGEBRA_CACHE: dict[str, list] = {}
@@ -20,106 +27,210 @@ _ALGEBRA_CACHE: dict[str, list] = {}
 
 def algebra_steps(lemma: Lemma) -> list:
     """The lemma's algebraic steps, decided once per process (they depend on the lemma
-    only, and a lemma's name identifies it)."""
-    if lemma.name not in _ALGEBRA_CACHE:
-        _ALGEBRA_CACHE[lemma.name] = lemma.algebra_steps()
-    return _ALGEBRA_CACHE[lemma.name]
+    only, and a lemma's name and constant identify it)."""
+    key = f"{lemma.name}|{sp.sstr(lemma.constant)}"
+    if key not in _ALGEBRA_CACHE:
+        _ALGEBRA_CACHE[key] = lemma.algebra_steps()
+    return _ALGEBRA_CACHE[key]
 
 
 def derived_params(d: Derivation) -> dict:
-    """How the algorithm is run for this derivation: ``alpha*`` and the round length bound
-    ``rho(alpha*)`` (``c`` for GBA, ``2c`` for GSA)."""
-    c = dilation(d.regime).subs(alpha, d.alpha_star)
-    rho = c if d.algorithm == "gba" else 2 * c
-    return {"alpha": float(d.alpha_star), "dilation": float(rho)}
+    """How the algorithm is run for this derivation's chain: ``alpha*`` and the round cap
+    passed to it (``None``: the implemented default, no cap)."""
+    ch = from_derivation(d)
+    return {"alpha": ch.alpha, "dilation": ch.dilation}
 
 
-def _checker(lemma: Lemma, d: Derivation, rho: float):
-    """The function run -> Outcome for a lemma's empirical check, or None."""
-    a = d.alpha_star
-    name = lemma.empirical
-    delta = 0 if d.algorithm == "gba" else 1      # GSA is compared one round late
-    if name is None:
+def _checker(lemma: Lemma, d: Derivation, rho: float | None = None):
+    """The function run -> Outcome for a lemma's empirical check in the chain of ``d``
+    (``rho`` is ignored: the chain fixes it), or None."""
+    return checker(lemma, from_derivation(d))
+
+
+def eligible(chain: Chain, item: Item) -> bool:
+    return chain.regime != "large" or item.instance.large_memory_ratio <= LARGE_REGIME_MAX_RATIO
+
+
+def _own_params_run(chain: Chain, item: Item):
+    """A counterexample or lemma result found at other parameters than the chain's: run it
+    at its own (for the lemmas claimed for every alpha), if it is about this algorithm and
+    has the same kind of round cap."""
+    p = item.params or {}
+    if item.source not in ("counterexample", "lemma result") or item.algorithm != chain.algorithm \
+            or "alpha" not in p or p["alpha"] is None:
         return None
-    if name.startswith("interval-budgets-"):
-        k = int(name.rsplit("-", 1)[1])
-        bound = float(interval_factor(k).subs(alpha, a))
-        return lambda run: E.check_interval_budgets(run, k, bound)
-    if name in ("gba-count", "gsa-count"):
-        return lambda run: E.check_count(run, delta)
-    if name.endswith(("-length-general", "-length-large")):
-        return lambda run: E.check_length(run, rho)
-    if "-probe-" in name:
-        probe_rho = float(dilation(d.regime).subs(alpha, a)) if d.algorithm == "gsa" else 1.0
-        return lambda run: E.check_on_time(run, probe_rho, delta)
-    if "-on-time-" in name:
-        return lambda run: E.check_on_time(run, rho, delta)
-    if name == "gsa-waste":
-        return E.check_waste
-    if name == "gsa-exposure":          # the token form (lemma gsa-exposure-tokens)
-        return E.check_exposure
-    if name == "gsa-slice":
-        return E.check_slice
-    if name == "gsa-rounds":
-        return E.check_rounds
-    raise KeyError(f"no empirical checker named {name!r}")
+    if abs(float(p["alpha"]) - chain.alpha) < 1e-12 and p.get("dilation") == chain.dilation:
+        return None
+    if (p.get("dilation") is None) != (chain.dilation is None):
+        return None
+    return run_case(item.label, item.instance, chain.algorithm, float(p["alpha"]),
+                    p.get("dilation"))
 
 
-def _empirical(d: Derivation, suite: list, seed: int, out_dir: Path | None
-               ) -> tuple[dict[str, E.CheckSummary], E.CheckSummary, dict]:
-    p = derived_params(d)
-    checks = {l.name: _checker(l, d, p["dilation"]) for l in d.lemmas if l.empirical}
-    summaries = {name: E.CheckSummary(name) for name in checks}
-    theorem = E.CheckSummary("theorem: ALG/OPT <= R(alpha*)")
-    p["dilation_passed"] = E.accepts(d.algorithm, "dilation")
-    if d.regime == "large":
-        suite = [(f, i) for f, i in suite if i.large_memory_ratio <= E.LARGE_REGIME_MAX_RATIO]
-    bound = float(d.value)
-    for fam, inst in suite:
-        run = E.run_case(fam, inst, d.algorithm, p["alpha"], p["dilation"])
-        for name, fn in checks.items():
-            summaries[name].record(run, fn(run), out_dir, seed, MAX_SAVED_PER_LEMMA)
-        theorem.record(run, E.check_ratio(run, bound), out_dir, seed, MAX_SAVED_PER_LEMMA,
-                       save_as="theorem")
-    return summaries, theorem, p
+def evaluate(chain: Chain, items: list[Item], out_dir: Path | None, seed: int) -> dict:
+    """Run the chain's algorithm on every eligible item and every lemma check on it."""
+    checks = {l.name: (l, checker(l, chain)) for l in chain.lemmas if l.empirical}
+    summaries = {name: CheckSummary(name) for name in checks}
+    theorem = CheckSummary("theorem: ALG/OPT <= R(alpha*)")
+    bound = float(chain.bound)
+    best_cert = None
+    for it in items:
+        if not eligible(chain, it):
+            continue
+        run = run_case(it.label, it.instance, chain.algorithm, chain.alpha, chain.dilation)
+        for name, (l, fn) in checks.items():
+            summaries[name].record(run, fn(run), out_dir, seed, MAX_SAVED_PER_LEMMA,
+                                   source=it.source, file=it.file)
+        theorem.record(run, check_ratio(run, bound), out_dir, seed, MAX_SAVED_PER_LEMMA,
+                       save_as=f"theorem-{chain.key}", source=it.source, file=it.file)
+        r, basis = certified_ratio(run)
+        if best_cert is None or (r, it.label) > (best_cert["ratio"], best_cert["instance"]):
+            best_cert = {"ratio": r, "basis": basis, "instance": it.label, "file": it.file}
+        own = _own_params_run(chain, it)
+        if own is not None:
+            for name, (l, fn) in checks.items():
+                if l.any_alpha and (it.lemma is None or it.lemma == name):
+                    summaries[name].record(own, fn(own), None, seed, 0,
+                                           source=f"{it.source} (own alpha)", file=it.file)
+    return {"summaries": summaries, "theorem": theorem, "best_certified": best_cert}
 
 
-def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "results/refuted"
-           ) -> list[dict]:
-    """One record per derivation (GSA general, GSA large, GBA general, GBA large)."""
-    out_dir = None if out_dir is None else Path(out_dir)
-    suite = E.instance_suite(n_instances, seed) if n_instances > 0 else []   # built once
-    records = []
-    for d in derive_all():
-        if n_instances > 0:
-            summaries, theorem, p = _empirical(d, suite, seed, out_dir)
-        else:
-            summaries, theorem, p = {}, None, derived_params(d)
-        lemmas = []
-        counts = {s: 0 for s in STATUSES}
-        for l in d.lemmas:
-            steps = algebra_steps(l)
-            algebra_ok = all(s.holds for s in steps)
-            emp = summaries[l.name].to_dict() if l.name in summaries else None
-            status = final_status(l, algebra_ok, emp)
-            if l.role != "probe":               # probes are not part of any proof
-                counts[status] += 1
-            lemmas.append({**l.to_dict(), "status": status,
-                           "algebra": [s.to_dict() for s in steps],
-                           "empirical": emp})
+def judge(chain: Chain, ev: dict, exhaust: list[dict]) -> dict:
+    """Statuses, verdict and the JSON record of one chain."""
+    boxes, above = boxes_for_chain(chain, exhaust)
+    for l in chain.lemmas:
+        if l.empirical and l.empirical.startswith("interval-budgets-"):
+            delta = int(l.empirical.rsplit("-", 1)[1])
+            boxes.setdefault(l.name, []).append(budget_box(sp.sstr(chain.alpha_star), delta))
+    algebra = {l.name: algebra_steps(l) for l in chain.lemmas}
+    algebra_ok = {n: all(s.holds for s in st) for n, st in algebra.items()}
+    runs = {n: [s.to_dict()] for n, s in ev["summaries"].items()}
+    statuses = S.status_of_all(list(chain.lemmas), algebra_ok, runs, boxes)
+    theorem = ev["theorem"].to_dict()
+    certified_above = [{"ratio": bound_ratio(w, chain), "instance": w["instance"],
+                        "file": w["file"], "basis": w["basis"]}
+                       for w in theorem["witnesses"]] + above
+    factor = {l.name: statuses[l.name] for l in chain.lemmas if l.role == "factor"}
+    verdict = S.chain_verdict(factor, certified_above)
+    lemmas, counts = [], {s: 0 for s in S.STATUSES}
+    for l in chain.lemmas:
+        st = statuses[l.name]
+        if l.role != "probe":
+            counts[st.status] += 1
+        emp = ev["summaries"][l.name].to_dict() if l.name in ev["summaries"] \
+            and ev["summaries"][l.name].instances else None
+        lemmas.append({**l.to_dict(), "status": st.status, "status_reason": st.reason,
+                       "witnesses": [dict(w) for w in st.witnesses[:5]],
+                       "boxes": boxes.get(l.name, []),
+                       "algebra": [s.to_dict() for s in algebra[l.name]], "empirical": emp})
+    rec = {"chain": chain.key, "algorithm": chain.algorithm, "regime": chain.regime,
+           "about": chain.about, "source": chain.source, "reference": chain.reference,
+           "verdict": verdict.text, "verdict_kind": verdict.kind,
+           "open_lemmas": [n for n, _ in verdict.open_lemmas],
+           "expression": sp.sstr(chain.expression), "latex": sp.latex(chain.expression),
+           "alpha_star": sp.sstr(chain.alpha_star), "alpha_star_float": chain.alpha,
+           "value": sp.sstr(chain.bound), "value_float": float(chain.bound),
+           "published": chain.published,
+           "difference": None if chain.published is None
+           else float(chain.bound) - chain.published,
+           "run_params": chain.run_params, "rho": chain.rho,
+           "lemmas": lemmas, "status_counts": counts,
+           "factor_lemmas_refuted": [n for n, s in factor.items() if s.status == S.REFUTED],
+           "theorem": {"certified_above_bound": certified_above,
+                       "worst_certified": ev["best_certified"],
+                       "estimate": {"worst_slack": theorem["worst_slack"],
+                                    "worst_detail": theorem["worst_detail"],
+                                    "worst_instance": theorem["worst_instance"],
+                                    "basis": theorem["worst_basis"]},
+                       "instances": theorem["instances"], "sources": theorem["sources"],
+                       "inconclusive": theorem["inconclusive"]},
+           "theorem_check": theorem}
+    d = chain.derivation
+    if d is not None:
         m = d.minimum
-        opt_steps = [st.to_dict() for st in d.optimisation_steps()]
-        rec = {**d.to_dict(), "lemmas": lemmas, "status_counts": counts,
-               "factor_lemmas_refuted": [l["name"] for l in lemmas
-                                         if l["role"] == "factor" and l["status"] == "refuted"],
-               "optimisation_algebra": opt_steps,
-               "second_derivative_at_alpha_star": sp.sstr(m.second_derivative),
-               "limit_at_1": sp.sstr(m.limit_at_1), "limit_at_oo": sp.sstr(m.limit_at_oo),
-               "critical_points": [sp.sstr(c) for c in m.critical_points],
-               "lemmas_excluding_alpha_star": d.lemmas_valid_at_minimiser(),
-               "empirical_params": {"alpha": p["alpha"], "dilation": p["dilation"],
-                                    "dilation_passed": p.get("dilation_passed"),
-                                    "instances_requested": n_instances, "seed": seed},
-               "theorem_check": None if theorem is None else theorem.to_dict()}
+        rec.update({
+            "matches_published": d.matches_published,
+            "published_rule": "exact minimum rounded up to 2 decimals",
+            "matches_nearest_rounding": d.matches_nearest_rounding,
+            "unique_minimum": m.is_unique_minimum,
+            "optimisation_algebra": [st.to_dict() for st in d.optimisation_steps()],
+            "second_derivative_at_alpha_star": sp.sstr(m.second_derivative),
+            "limit_at_1": sp.sstr(m.limit_at_1), "limit_at_oo": sp.sstr(m.limit_at_oo),
+            "critical_points": [sp.sstr(c) for c in m.critical_points],
+            "lemmas_excluding_alpha_star": d.lemmas_valid_at_minimiser()})
+    ib = next((b for l in lemmas if l["name"].startswith("integer-budgets-")
+               for b in l["boxes"] if b.get("worst_slack") is not None), None)
+    if ib is not None and ib["worst_slack"] < 0:
+        rec["integer_budgets_true_constant"] = {
+            "excess": -ib["worst_slack"],
+            "ratio_with_it": float(chain.bound) / (1 + ib["worst_slack"]),
+            "note": "the implementation's budgets give the interval factor times "
+                    f"1 + {-ib['worst_slack']:.3g} on the box; R(alpha*) times that"}
+    return rec
+
+
+def bound_ratio(w: dict, chain: Chain) -> float:
+    """The certified ratio of a theorem witness, from its slack ``(R - r)/R``."""
+    return float(chain.bound) * (1 - float(w["slack"]))
+
+
+def ledger(n_instances: int = 0, seed: int = 0, out_dir: str | Path | None = "results/refuted",
+           *, evidence: bool = True, chains: list[Chain] | None = None,
+           items: list[Item] | None = None) -> list[dict]:
+    """One record per chain. ``evidence=False``: symbolic only (no runs). ``n_instances``:
+    extra seeded random instances beside the default evidence (which does not depend on
+    ``seed``). ``items``: run on these instead of the default evidence (``--check``)."""
+    out_dir = None if out_dir is None else Path(out_dir)
+    chains = all_chains() if chains is None else chains
+    if items is None:
+        items = default_items(n_instances, seed) if evidence else []
+    exhaust = exhaust_summaries() if (evidence and items is not None) else []
+    records = []
+    for ch in chains:
+        ev = evaluate(ch, items, out_dir, seed)
+        rec = judge(ch, ev, exhaust)
+        rec["evidence_params"] = {"random_instances": n_instances, "seed": seed,
+                                  "items": len(items), "skipped_files": skipped()}
         records.append(rec)
     return records
+
+
+def check_items(items: list[Item], chains: list[Chain] | None = None) -> list[dict]:
+    """``kvsched bounds --check``: every lemma check of every chain on each item (a user
+    instance file or a saved result), one row per (file, chain, lemma) with its slack and
+    label, plus one theorem row per (file, chain) with the certified and estimated ratio."""
+    chains = all_chains() if chains is None else chains
+    rows = []
+    for it in items:
+        for ch in chains:
+            if not eligible(ch, it):
+                rows.append({"file": it.label, "chain": ch.key, "lemma": "-", "role": "-",
+                             "label": "not in the regime", "violated": False,
+                             "detail": f"max(s+o)/M = {it.instance.large_memory_ratio:.4g} > "
+                                       f"{LARGE_REGIME_MAX_RATIO}", "slack": None})
+                continue
+            ev = evaluate(ch, [it], None, 0)
+            for l in ch.lemmas:
+                s = ev["summaries"].get(l.name)
+                if s is None:
+                    continue
+                d = s.to_dict()
+                label = ("VIOLATED" if d["violations"] else
+                         "inconclusive" if d["inconclusive"] else
+                         "holds (tight)" if d["tight"] else "holds")
+                rows.append({"file": it.label, "chain": ch.key, "lemma": l.name, "role": l.role,
+                             "label": label, "violated": bool(d["violations"]),
+                             "slack": d["worst_slack"], "basis": d["worst_basis"],
+                             "detail": d["worst_detail"]})
+            th = ev["theorem"].to_dict()
+            cert = ev["best_certified"]
+            rows.append({"file": it.label, "chain": ch.key,
+                         "lemma": f"theorem ALG/OPT <= {float(ch.bound):.6g}",
+                         "role": "theorem",
+                         "label": "REFUTED (certified)" if th["violations"] else
+                         "not refuted", "violated": bool(th["violations"]),
+                         "slack": th["worst_slack"], "basis": th["worst_basis"],
+                         "detail": f"{th['worst_detail']}; certified ALG/REF = "
+                                   f"{cert['ratio']:.4g} ({cert['basis']})" if cert else
+                         th["worst_detail"]})
+    return rows

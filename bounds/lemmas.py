@@ -27,9 +27,6 @@ PROVED_BY_HAND = "proved by hand (docs/analysis.md)"
 REDUCED = "reduced to a known result"
 ASSUMPTION = "assumption"
 
-# final statuses shown in the ledger and counted by the verify section
-PROVED, REDUCED_S, ASSUMED, CHECKED, REFUTED = "proved", "reduced", "assumed", "checked", "refuted"
-STATUSES = (PROVED, REDUCED_S, ASSUMED, CHECKED, REFUTED)
 
 
 @dataclass(frozen=True)
@@ -40,9 +37,10 @@ class Lemma:
     lemma contributes to the ratio; it is itself computed (summed, limited) by the code that
     builds the lemma, never typed as the final ratio. ``algebra`` returns the pure-algebra
     steps the lemma's proof uses, each decided by :mod:`bounds.algebra`. ``empirical`` names
-    a checker in :data:`bounds.empirical.CHECKS` for lemmas about an algorithm's behaviour.
-    ``asymptotic`` lemmas (large-memory regime, ``max(s+o)/M -> 0``) can only be *violated
-    at finite size* by an instance, not refuted by it. ``role="supporting"`` marks a lemma
+    a check (:func:`bounds.chains.checker`) for lemmas about an algorithm's behaviour.
+    Large-memory lemmas are stated in a *finite form* (on instances with
+    ``max(s+o)/M <= 0.1``), so a violation there refutes them; ``asymptotic`` is kept only
+    for readers of old records (always ``False`` now). ``role="supporting"`` marks a lemma
     that is one route to proving a factor lemma (e.g. count and length together imply
     on-time); its failure does not break the chain if the factor lemma holds.
     """
@@ -61,6 +59,9 @@ class Lemma:
     asymptotic: bool = False
     role: str = "factor"       # "factor": in the chain; "supporting": one way to prove one;
     #                            "probe": a stronger claim, to see whether a factor is needed
+    any_alpha: bool = False    # the claim holds for every alpha: evidence run at another
+    #                            alpha (a saved counterexample's own) counts for it
+    implied_by: tuple = ()     # lemma names that together imply this one (if all proved)
 
     def algebra_steps(self) -> list[AlgebraStep]:
         return list(self.algebra()) if self.algebra else []
@@ -75,24 +76,8 @@ class Lemma:
                 "regime": self.regime,
                 "alpha_range": [sp.sstr(self.alpha_range[0]), sp.sstr(self.alpha_range[1])],
                 "reference": self.reference, "empirical_check": self.empirical,
-                "asymptotic": self.asymptotic, "role": self.role}
-
-
-def final_status(lemma: Lemma, algebra_ok: bool, empirical: dict | None) -> str:
-    """The status the ledger reports, from how the lemma is established, whether its algebra
-    holds, and its empirical check (``None`` if not run or not applicable)."""
-    if not algebra_ok:
-        return REFUTED
-    if empirical is not None and empirical.get("violations", 0) > 0 and not lemma.asymptotic:
-        return REFUTED
-    if lemma.establishment in (PROVED_SYMBOLIC, PROVED_BY_HAND):
-        return PROVED
-    if lemma.establishment == REDUCED:
-        return REDUCED_S
-    if empirical is not None and empirical.get("instances", 0) > 0 \
-            and empirical.get("violations", 0) == 0:
-        return CHECKED
-    return ASSUMED
+                "asymptotic": self.asymptotic, "role": self.role,
+                "any_alpha": self.any_alpha, "implied_by": list(self.implied_by)}
 
 
 def const_of(expr: sp.Expr) -> sp.Expr:
@@ -107,5 +92,4 @@ def const_of(expr: sp.Expr) -> sp.Expr:
 
 
 __all__ = ["Lemma", "alpha", "PROVED_SYMBOLIC", "PROVED_BY_HAND", "REDUCED", "ASSUMPTION",
-           "PROVED", "REDUCED_S", "ASSUMED", "CHECKED", "REFUTED", "STATUSES", "final_status",
            "const_of"]

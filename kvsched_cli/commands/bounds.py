@@ -1,10 +1,13 @@
-"""Derive the GSA/GBA ratio expressions from named lemmas, minimise them over alpha
-exactly, and print the proof ledger beside the published constants.
+"""The proof ledger: per chain (the four published guarantees about the implemented GSA and
+GBA, named variants, proved chains) a verdict -- PROVED, REFUTED, BROKEN AT <lemma> or
+CONDITIONAL ON <lemmas> -- and per lemma a status that follows from the evidence
+(bounds.status): proved, exhaustively verified, checked, refuted, assumed.
 
-Each lemma shows how it is established (proved symbolically, proved by hand, reduced to
-a known result, assumption) and, for lemmas about an algorithm's behaviour, the empirical
-check on --empirical N seeded instances (worst slack; a violation is saved under --out).
-Published constants are the exact minima rounded *up* to two decimals.
+The default evidence does not depend on --seed: a structured suite, every saved adversary
+record and lemma-targeted result, the counterexamples in bounds/evidence/ and the
+exhaustive-box summaries in adversary/results/exhaust/. --random N adds N seeded random
+instances. --check FILE... runs every lemma check on your instance files or saved results
+(exit 1 when a lemma is violated).
 """
 from __future__ import annotations
 
@@ -14,119 +17,131 @@ from kvsched.errors import KvschedError
 from kvsched.tables import Table
 from .common import emit
 
-HELP = "the proof ledger: lemmas, derived ratios, minimisers, published values"
+HELP = "the proof ledger: verdicts per guarantee, lemma statuses from the evidence"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    p.add_argument("--empirical", type=int, default=8, metavar="N",
-                   help="instances per derivation for the empirical lemma checks "
-                        "(default 8; 0 = symbolic only)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--check", nargs="+", metavar="FILE", default=None,
+                   help="run every lemma check on these instance files / saved results; "
+                        "exit 1 when a lemma is violated")
+    p.add_argument("--random", "--empirical", dest="random", type=int, default=0, metavar="N",
+                   help="extra seeded random instances beside the default evidence "
+                        "(default 0; statuses must not depend on them)")
+    p.add_argument("--symbolic", action="store_true",
+                   help="no evidence: the derivations and what is proved only")
+    p.add_argument("--seed", type=int, default=0, help="seed of --random (default 0)")
     p.add_argument("--out", metavar="DIR", default="results/refuted",
-                   help="folder for instances that violate a lemma (default results/refuted)")
+                   help="folder for suite instances that violate a lemma (default "
+                        "results/refuted)")
     p.add_argument("--plot", metavar="PNG", default=None, help="draw R(alpha) curves")
     p.add_argument("--points", metavar="FILE", default=None,
                    help="adversary results (JSON file or folder) drawn as points on --plot")
     p.add_argument("--update-doc", metavar="MD", default=None,
-                   help="rewrite the evidence block of this Markdown file (docs/analysis.md) "
-                        "from this run")
+                   help="rewrite the generated blocks of this Markdown file (docs/analysis.md)")
 
 
-def _fmt_emp(emp: dict | None, detail: bool = False) -> str:
-    """An empirical summary in one cell; ``detail`` also names the worst case when it
-    holds (for the theorem: the ratio behind the slack, labelled certified or estimate)."""
-    if emp is None:
+def _short(text: str, n: int = 110) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _slack(emp: dict | None, boxes: list | None = None) -> str:
+    worst_box = min((b["worst_slack"] for b in boxes or [] if b.get("worst_slack") is not None),
+                    default=None)
+    if worst_box is not None:
+        return f"worst slack {worst_box:.3g} (box)"
+    if not emp or not emp["instances"]:
         return "-"
-    if emp["instances"] == 0:
-        return emp["status_text"]
-    if emp["violations"]:
-        return (f"VIOLATED on {emp['violations']}/{emp['instances']} "
-                f"(worst slack {emp['worst_slack']:.3g}: {emp['worst_detail']})")
-    worst = f": {emp['worst_detail']}" if detail and emp["worst_detail"] else ""
-    txt = f"holds on {emp['instances']} (worst slack {emp['worst_slack']:.3g}{worst})"
-    return txt + (f", {emp['inconclusive']} inconclusive" if emp["inconclusive"] else "")
+    from bounds.checks import CheckSummary
+    s = CheckSummary(emp["lemma"], worst_slack=emp["worst_slack"],
+                     worst_nontrivial_slack=emp["worst_nontrivial_slack"],
+                     violations=emp["violations"])
+    return s.slack_text()
 
 
-def _fmt_algebra(steps: list[dict]) -> str:
-    if not steps:
-        return "-"
-    methods = {"interval" if "interval" in s["method"] else "sympy" for s in steps}
-    return f"{sum(s['holds'] for s in steps)}/{len(steps)} hold ({' + '.join(sorted(methods))})"
+def theorem_text(r: dict) -> str:
+    th = r["theorem"]
+    if th["certified_above_bound"]:
+        w = th["certified_above_bound"][0]
+        return f"REFUTED: certified ALG/REF = {w['ratio']:.4g} ({w.get('file') or w['instance']})"
+    c = th["worst_certified"]
+    if not c:
+        return "no evidence"
+    return (f"not refuted: worst certified ALG/REF = {c['ratio']:.4g} ({c['basis']}, "
+            f"{c['file'] or c['instance']}), a lower bound on ALG/OPT; it does not confirm "
+            f"the bound")
 
 
 def tables(records: list[dict]) -> list[Table]:
-    summary = Table("Derived ratios (product of the lemmas' constants), exact minima over "
-                    "alpha > 1, and the published constants",
-                    ["algorithm", "regime", "R(alpha)", "alpha*", "minimum (exact)",
-                     "minimum", "published", "published - exact",
-                     "lemmas proved/reduced/assumed/checked/refuted", "chain lemmas refuted",
-                     "theorem (empirical)"])
+    summary = Table("Verdicts (bounds.status rules: PROVED only when every factor lemma is "
+                    "proved; REFUTED only by a certified ALG/REF above the bound)",
+                    ["chain", "about", "R(alpha)", "alpha*", "R(alpha*)", "published",
+                     "verdict"])
     out = [summary]
     for r in records:
-        c = r["status_counts"]
-        thm = r["theorem_check"]
-        thm_txt = ("not run" if thm is None else
-                   f"VIOLATED {thm['violations']}/{thm['instances']}" if thm["violations"] else
-                   f"holds {thm['instances']}/{thm['instances']}" if thm["instances"] else
-                   "not checked")
-        summary.add(r["algorithm"], r["regime"], r["expression"], r["alpha_star"], r["value"],
-                    r["value_float"], r["published"], r["published"] - r["value_float"],
-                    "/".join(str(c[k]) for k in ("proved", "reduced", "assumed", "checked",
-                                                  "refuted")),
-                    ", ".join(r["factor_lemmas_refuted"]) or "none", thm_txt)
-        if not (r["matches_published"] and r["unique_minimum"]):
+        summary.add(r["chain"], _short(r["about"], 60), r["expression"], r["alpha_star"],
+                    f"{r['value']} = {r['value_float']:.6g}",
+                    "-" if r["published"] is None else r["published"],
+                    r["verdict"])
+        if r.get("matches_published") is False or r.get("unique_minimum") is False:
             summary.ok = False
-            summary.notes.append(f"{r['algorithm']} {r['regime']}: exact minimum does not "
-                                 f"round up to the published value, or is not unique")
-        t = Table(f"{r['algorithm'].upper()}, {r['regime']}: lemma chain "
-                  f"(alpha* = {r['alpha_star']}, R'' = {r['second_derivative_at_alpha_star']} > 0,"
-                  f" R -> {r['limit_at_1']} at 1+ and {r['limit_at_oo']} at oo)",
-                  ["lemma", "role", "constant", "established", "status", "algebra",
-                   "empirical"])
+            summary.notes.append(f"{r['chain']}: exact minimum does not round up to the "
+                                 f"published value, or is not unique")
+        t = Table(f"{r['chain']}: {r['verdict']}",
+                  ["lemma", "role", "constant", "status", "why", "slack"])
         for l in r["lemmas"]:
-            t.add(l["name"], l["role"], l["constant"], l["establishment"], l["status"],
-                  _fmt_algebra(l["algebra"]), _fmt_emp(l["empirical"]))
-            for f in (l["empirical"] or {}).get("refuted_files", []):
-                t.notes.append(f"{l['name']}: violating instance saved to {f}")
-        t.add("global minimum (no calculus)", "optimisation", r["value"],
-              "proved symbolically (sympy)",
-              "proved" if all(s["holds"] for s in r["optimisation_algebra"]) else "FAILED",
-              _fmt_algebra(r["optimisation_algebra"]), "-")
-        if r["lemmas_excluding_alpha_star"]:
-            t.notes.append(f"alpha* lies outside the range of {r['lemmas_excluding_alpha_star']}")
-        p = r["empirical_params"]
-        if thm is not None:
-            t.add("theorem: ALG/OPT <= R(alpha*)", "consequence", r["value"], "-",
-                  ("violated" + (" at finite size (asymptotic bound)"
-                                 if r["regime"] == "large" else "")) if thm["violations"]
-                  else "holds", "-", _fmt_emp(thm, detail=True))
-            for f in thm.get("refuted_files", []):
-                t.notes.append(f"theorem: violating instance saved to {f}")
-            t.notes.append(f"empirical runs: {r['algorithm']} with alpha = {p['alpha']:.6g}, "
-                           + (f"round length bound dilation = {p['dilation']:.6g}"
-                              if p.get("dilation_passed") else
-                              "no round length bound parameter (the length lemma tests the "
-                              "implementation's own rounds)")
-                           + f", seed {p['seed']}")
+            t.add(l["name"], l["role"], l["constant"], l["status"],
+                  _short(l["status_reason"]), _slack(l["empirical"], l["boxes"]))
+        t.add("theorem ALG/OPT <= R(alpha*)", "consequence", r["value"], "-",
+              _short(theorem_text(r), 150), "-")
+        t.notes.append(f"about: {r['about']}")
+        if r.get("integer_budgets_true_constant"):
+            tc = r["integer_budgets_true_constant"]
+            t.notes.append(f"integer budgets: {tc['note']} = {tc['ratio_with_it']:.9g}")
+        if r["evidence_params"]["items"]:
+            p = r["run_params"]
+            t.notes.append(f"evidence runs: {r['algorithm']} with alpha = {p['alpha']:.6g}, "
+                           + ("no round cap" if p["dilation"] is None
+                              else f"round cap dilation = {p['dilation']:.6g}")
+                           + f"; {r['evidence_params']['items']} evidence instances")
         out.append(t)
-    summary.notes.append("published constants are rounded up to 2 decimals (an upper bound is "
-                         "rounded up): 'published - exact' lies in [0, 0.01)")
+    skipped = records[0]["evidence_params"]["skipped_files"] if records else []
+    for s in skipped:
+        summary.notes.append(f"skipped evidence file: {s}")
+    summary.notes.append("published constants are the exact minima rounded up to 2 decimals")
     return out
 
 
-def main(args: argparse.Namespace) -> int:
-    from bounds.ledger import ledger
+def check_table(rows: list[dict]) -> Table:
+    t = Table("Lemma checks on the given files (slack = (rhs - lhs)/rhs; negative = violated)",
+              ["file", "chain", "lemma", "role", "result", "slack", "detail"])
+    for r in rows:
+        t.add(r["file"], r["chain"], r["lemma"], r["role"], r["label"],
+              "-" if r["slack"] is None else f"{r['slack']:.4g}", _short(r["detail"] or "", 90))
+    bad = sorted({(r["chain"], r["lemma"]) for r in rows if r["violated"] and r["role"] != "probe"})
+    t.notes.append(f"{len(bad)} (chain, lemma) pairs violated" if bad else "no lemma violated")
+    return t
 
-    if args.empirical < 0:
-        raise KvschedError(f"--empirical must be >= 0, got {args.empirical}")
+
+def main(args: argparse.Namespace) -> int:
+    from bounds.ledger import check_items, ledger
+
+    if args.random < 0:
+        raise KvschedError(f"--random must be >= 0, got {args.random}")
     if args.points and not args.plot:
         raise KvschedError("--points needs --plot PNG")
+    if args.check:
+        from bounds.evidence import load_file
+        items = [load_file(f) for f in args.check]          # a bad file: one line, exit 2
+        rows = check_items(items)
+        emit(args, [check_table(rows)], rows)
+        return 1 if any(r["violated"] and r["role"] != "probe" for r in rows) else 0
     points = None
     if args.points:
         from bounds.plot import load_points
         points = load_points(args.points)
-    records = ledger(n_instances=args.empirical, seed=args.seed, out_dir=args.out)
+    records = ledger(n_instances=args.random, seed=args.seed, out_dir=args.out,
+                     evidence=not args.symbolic)
     ts = tables(records)
     if args.plot:
         from bounds.plot import plot_bounds
@@ -135,9 +150,10 @@ def main(args: argparse.Namespace) -> int:
                            + (f" with {len(points)} points" if points else ""))
     if args.update_doc:
         from bounds.report import update_doc
-        cmd = (f"kvsched bounds --empirical {args.empirical} --seed {args.seed} "
-               f"--out {args.out}")
+        cmd = "kvsched bounds" + (" --symbolic" if args.symbolic else "") + \
+              (f" --random {args.random} --seed {args.seed}" if args.random else "") + \
+              " --update-doc " + args.update_doc
         update_doc(args.update_doc, records, cmd)
-        ts[0].notes.append(f"evidence block of {args.update_doc} rewritten")
+        ts[0].notes.append(f"generated blocks of {args.update_doc} rewritten")
     emit(args, ts, records)
     return 0
