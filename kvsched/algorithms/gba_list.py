@@ -60,6 +60,37 @@ def floor_budgets(alpha: float | Fraction, count: int) -> list[int]:
     return out
 
 
+class _Waiting:
+    """The waiting small jobs of a list scheduler, in list order. :meth:`take` starts, in
+    order, every job whose peak fits the room left (skip and continue): one numpy pass
+    selects the jobs that fit the room at the start of the scan, and a Python pass over
+    only those re-checks the shrinking room."""
+
+    def __init__(self, jobs, peaks):
+        self.jobs = np.asarray(jobs, dtype=np.int64)
+        self.p = np.asarray(peaks, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.jobs)
+
+    def take(self, room: int) -> list[int]:
+        if not len(self.jobs):
+            return []
+        fit = np.flatnonzero(self.p <= room)
+        if not fit.size:
+            return []
+        chosen = []
+        for idx, pk in zip(fit.tolist(), self.p[fit].tolist()):
+            if pk <= room:
+                chosen.append(idx)
+                room -= pk
+        started = self.jobs[chosen].tolist()
+        keep = np.ones(len(self.jobs), dtype=bool)
+        keep[chosen] = False
+        self.jobs, self.p = self.jobs[keep], self.p[keep]
+        return started
+
+
 def _list_schedule(jobs: list[int], s: np.ndarray, o: np.ndarray, M: int, t0: int,
                    reserve_peak: bool) -> tuple[dict[int, int], int]:
     """Event-driven list scheduling from local step ``t0``; returns local starts and the
@@ -72,24 +103,21 @@ def _list_schedule(jobs: list[int], s: np.ndarray, o: np.ndarray, M: int, t0: in
     reserved = 0
     t = t0
     end = t0
+    wait: _Waiting | None = None
     while waiting:
         while running and running[0][0] <= t:
             _e, i = heapq.heappop(running)
             reserved -= int(s[i] + o[i])
         if reserve_peak:
-            room = M - reserved
-            still = []
-            for i in waiting:
+            if wait is None:
+                wait = _Waiting(waiting, s[waiting] + o[waiting])
+            for i in wait.take(M - reserved):
                 p = int(s[i] + o[i])
-                if p <= room:
-                    starts[i] = t
-                    room -= p
-                    reserved += p
-                    heapq.heappush(running, (t + int(o[i]), i))
-                    end = max(end, t + int(o[i]))
-                else:
-                    still.append(i)
-            waiting = still
+                starts[i] = t
+                reserved += p
+                heapq.heappush(running, (t + int(o[i]), i))
+                end = max(end, t + int(o[i]))
+            waiting = waiting if len(wait) else []
         else:
             cur = sum(int(s[i]) + (t - starts[i]) + 1 for _e, i in running)
             still = []
@@ -227,7 +255,9 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
     start = np.full(instance.n, -1, dtype=np.int64)
     rounds: list[RoundRecord] = []
     round_jobs: list[list[int]] = []
-    Q: list[int] = []
+    Q = False                                    # is some selected job waiting?
+    Q_big: list[int] = []
+    Q_small = _Waiting([], [])
     running: list[tuple[int, int]] = []          # heap of (end, job)
     reserved = 0
     k, power, t = -1, Fraction(1) / a, 0
@@ -261,7 +291,9 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
                 unselected[sel] = False
                 n_unsel -= len(sel)
                 big = [i for i in sel if is_big(i)]
-                Q = big + [i for i in sel if not is_big(i)]
+                small = [i for i in sel if not is_big(i)]
+                Q_big = big
+                Q_small = _Waiting(small, peak[small])
                 round_jobs.append(sel)
                 rounds.append(RoundRecord(
                     k=k, start=t, end=t, budget=b, attempted=len(sel), finished=len(sel),
@@ -269,32 +301,23 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
                            "selected_area": sel_area, "area_budget": M * b,
                            "big": len(big), "drain": 0, "selected_at": t, "killed": 0}))
                 drain_from = t if big else None
-            still = []
-            blocked = False
-            for i in Q:
-                if blocked:
-                    still.append(i)
-                    continue
-                if is_big(i):
-                    if reserved == 0:
-                        if drain_from is not None:
-                            rounds[-1].extra["drain"] = t - drain_from
-                            drain_from = None
-                        start[i] = t
-                        reserved += int(peak[i])
-                        heapq.heappush(running, (t + int(o[i]), i))
-                        progress = True
-                    else:
-                        still.append(i)
-                    blocked = True                 # nothing behind a big job starts with it
-                elif reserved + int(peak[i]) <= M:
+            if Q_big:                              # a big job heads Q: nothing behind it starts
+                if reserved == 0:
+                    i = Q_big.pop(0)
+                    if drain_from is not None:
+                        rounds[-1].extra["drain"] = t - drain_from
+                        drain_from = None
                     start[i] = t
                     reserved += int(peak[i])
                     heapq.heappush(running, (t + int(o[i]), i))
                     progress = True
-                else:
-                    still.append(i)
-            Q = still
+            else:
+                for i in Q_small.take(M - reserved):
+                    start[i] = t
+                    reserved += int(peak[i])
+                    heapq.heappush(running, (t + int(o[i]), i))
+                    progress = True
+            Q = bool(Q_big) or bool(len(Q_small))
             if not Q and n_unsel:
                 progress = True                    # select the next round at the same t
         if not Q and not n_unsel:
