@@ -213,3 +213,64 @@ def table_rows(d: dict) -> list[list]:
     return [[r["n"], r["M"], r["instances"], f"{r['worst_ratio']['exact']} = "
              f"{r['worst_ratio']['value']:.4f}", f"{r['optimal'] / r['instances']:.3f}",
              f"{r['mean_ratio']:.4f}"] for r in d["per_nM"]]
+
+
+START, END = "<!-- exhaust-table:start -->", "<!-- exhaust-table:end -->"
+
+
+def iter_summaries(folder):
+    import json
+    for p in sorted(Path(folder).glob("*-n*-M*.json")):
+        try:
+            d = json.loads(p.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(d, dict) and d.get("kind") == KIND:
+            yield p, d
+
+
+def docs_markdown(folder, root: str | Path = ".") -> str:
+    """The boxes table and the lemma table of every summary in ``folder`` (generated)."""
+    rows = list(iter_summaries(folder))
+    rows.sort(key=lambda pd: (pd[1]["algorithm"], pd[1]["box"]["n_max"] * 100 + pd[1]["box"]["M_max"]))
+    out = ["| algorithm | alpha | box | instances | worst ALG/OPT, certified (exact) | "
+           "worst instance | lemmas holding on the whole box | lemmas violated | "
+           "chunk CPU s (sum) | summary |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for p, d in rows:
+        wr = d["worst_ratio"]
+        inst = wr["instance"]
+        held = [n for n, L in d["lemmas"].items() if L["holds"]]
+        bad = [n for n, L in d["lemmas"].items() if not L["holds"]]
+        secs = (d.get("timing") or {}).get("chunk_seconds_total")
+        out.append(f"| {d['algorithm']} | {d['alpha']:.6g} | n <= {d['box']['n_max']}, M <= "
+                   f"{d['box']['M_max']} | {d['instances']:,} | {wr['exact']} = {wr['value']:.4f} | "
+                   f"M={inst['M']}: " + " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"]) +
+                   f" | {len(held)} of {len(d['lemmas'])} | {', '.join(bad) or '-'} | "
+                   f"{'-' if secs is None else f'{secs:.0f}'} | {_rel(p, Path(root))} |")
+    out += ["", "Smallest violating instance per lemma (every lemma not listed holds on "
+            "every box above):", "",
+            "| algorithm | box | lemma | violations | smallest violating instance | slack | file |",
+            "|---|---|---|---|---|---|---|"]
+    for p, d in rows:
+        for name, L in d["lemmas"].items():
+            sv = L["smallest_violation"]
+            if sv is None:
+                continue
+            inst = sv["instance"]
+            out.append(f"| {d['algorithm']} | n <= {d['box']['n_max']}, M <= {d['box']['M_max']} "
+                       f"| {name} | {L['violations']:,} of {L['checked']:,} | M={inst['M']}: "
+                       + " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"]) +
+                       f" | {sv['slack']:.4g} | {sv['file']} |")
+    return "\n".join(out) + "\n"
+
+
+def update_doc(doc, folder, root: str | Path = ".") -> None:
+    from kvsched.errors import InputFormatError
+    from kvsched.results import atomic_write_text
+    doc = Path(doc)
+    text = doc.read_text()
+    if START not in text or END not in text:
+        raise InputFormatError(f"lacks the markers {START} ... {END}", path=str(doc))
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    atomic_write_text(doc, f"{head}{START}\n{docs_markdown(folder, root)}{END}{tail}")

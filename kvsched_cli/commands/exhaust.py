@@ -46,6 +46,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="instances per Dask task (default 2000)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-plot", action="store_true", help="no histogram PNG")
+    p.add_argument("--update-doc", metavar="MD", default=None,
+                   help="afterwards rewrite the boxes table of MD from every summary in OUT")
     p.add_argument("--json", action="store_true", help="machine-readable JSON output")
 
 
@@ -116,5 +118,7 @@ def main(args: argparse.Namespace) -> int:
                        f"{wall:.1f} s, {stats.reused_chunks} chunks from checkpoints")
         tables.append(t)
         out.append(d)
+    if args.update_doc:
+        report.update_doc(args.update_doc, cfg.out, root=Path.cwd())
     emit(args, tables, out)
     return 0
