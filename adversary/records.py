@@ -263,34 +263,96 @@ def iter_records(folder: str | Path):
             yield p, data
 
 
-def describe_instance(inst: dict[str, Any]) -> str:
-    """``"M=<M>: (s,o) (s,o) ..."`` for an instance dict (:meth:`Instance.to_dict`)."""
-    return f"M={inst['M']}: " + " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"])
+def describe_instance(inst: dict[str, Any], max_jobs: int = 12) -> str:
+    """``"M=<M>: (s,o) (s,o) ..."`` for an instance dict (:meth:`Instance.to_dict`); above
+    ``max_jobs`` jobs the distinct jobs with their multiplicities, most frequent first:
+    ``"M=<M>, n=<n>: 150x(0,16) 94x(0,14) ..."``."""
+    jobs = [(j["s"], j["o"]) for j in inst["jobs"]]
+    if len(jobs) <= max_jobs:
+        return f"M={inst['M']}: " + " ".join(f"({s},{o})" for s, o in jobs)
+    from collections import Counter
+    cnt = Counter(jobs).most_common()
+    return (f"M={inst['M']}, n={len(jobs)}: "
+            + " ".join(f"{c}x({s},{o})" for (s, o), c in cnt))
+
+
+def describe_family(rec: dict[str, Any]) -> str:
+    """The family and its non-trivial parameters (components with a zero count omitted;
+    floats to 3 digits), or ``-`` for a record not built by a family."""
+    v = rec.get("family_params")
+    if not v:
+        return "-"
+    v = dict(v)
+    for j in range(3):
+        if v.get(f"count{j}") == 0:
+            for key in (f"k{j}", f"delta{j}", f"count{j}", f"prompt{j}"):
+                v.pop(key, None)
+    for n, keys in (("blockers", ("o_b",)), ("half", ("o_h",)),
+                    ("lad_count", ("lad_k0", "lad_levels", "lad_delta", "lad_growth",
+                                   "lad_prompt"))):
+        if v.get(n) == 0:
+            for key in (n, *keys):
+                v.pop(key, None)
+    body = " ".join(f"{k}={x:.3g}" if isinstance(x, float) else f"{k}={x}"
+                    for k, x in v.items())
+    name = (rec.get("family_spec") or {}).get("name", "family")
+    extra = "" if rec.get("family_exact", True) else f" + {len(rec.get('moves', []))} moves"
+    return f"{name}(alpha={rec['family_spec'].get('alpha', 0):.4g}): {body}{extra}"
+
+
+def _search_kind(r: dict[str, Any]) -> str:
+    if r.get("family_spec"):
+        return "family"
+    return f"n<={r['provenance']['params'].get('n', r['n'])}"
 
 
 def summary_rows(folder: str | Path) -> list[dict[str, Any]]:
-    """Best ratio per (algorithm, regime, n = the search's job limit), certified ratios
-    preferred over certified lower bounds, with the bound and the achieving instance."""
+    """Best ratio per (algorithm, regime, search: ``family`` or the instance search's job
+    limit ``n<=N``), certified ratios preferred over certified lower bounds, with the
+    bound, the achieving instance and the family parameters."""
     best: dict[tuple, tuple] = {}
     for p, r in iter_records(folder):
         if not r.get("consistent", True) or p.name == "best.json":   # a copy; cite the original
             continue
-        n = r["provenance"]["params"].get("n", r["n"])
-        key = (r["algorithm"], r["regime"], n)
+        key = (r["algorithm"], r["regime"], _search_kind(r))
         rank = (r["ratio_label"] == CERTIFIED, r["ratio"])
         if key not in best or rank > best[key][0]:
             best[key] = (rank, p, r)
     rows = []
-    for (alg, regime, n), (_, p, r) in sorted(best.items()):
-        rows.append({"algorithm": alg, "regime": regime, "n": n, "alpha": r["alpha"],
+    for (alg, regime, kind), (_, p, r) in sorted(best.items()):
+        rows.append({"algorithm": alg, "regime": regime, "search": kind, "n": r["n"],
+                     "alpha": r["alpha"],
                      "ratio": r["ratio"], "label": r["ratio_label"],
                      "ALG/LB (estimate)": r["ratio_to_lower_bound"],
                      "bound (general)": r["bound"]["general"],
                      "bound (regime)": r["bound"]["regime"],
                      "max(s+o)/M": r["large_memory_ratio"],
                      "instance": describe_instance(r["instance"]),
+                     "family parameters": describe_family(r),
                      "file": str(p)})
     return rows
+
+
+def lemma_rows(folder: str | Path) -> list[dict[str, Any]]:
+    """Worst violation found per (algorithm, regime, lemma) among the lemma-targeted
+    records (``kind`` :data:`LEMMA_KIND`) under ``folder``."""
+    best: dict[tuple, tuple] = {}
+    for p in sorted(Path(folder).rglob("*.json")):
+        if p.name == "best.json":
+            continue
+        try:
+            r = json.loads(p.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if not isinstance(r, dict) or r.get("kind") != LEMMA_KIND:
+            continue
+        key = (r["algorithm"], r["regime"], r["lemma"])
+        if key not in best or -r["slack"] > -best[key][1]["slack"]:
+            best[key] = (p, r)
+    return [{"algorithm": a, "regime": g, "lemma": l, "worst slack": r["slack"],
+             "violated": r["violated"], "basis": r["basis"], "detail": r["detail"],
+             "n": r["n"], "max(s+o)/M": r["large_memory_ratio"], "file": str(p)}
+            for (a, g, l), (p, r) in sorted(best.items())]
 
 
 def _fmt(v: Any) -> str:
@@ -298,11 +360,7 @@ def _fmt(v: Any) -> str:
     return "n/a" if v is None else fmt(v)
 
 
-def summary_markdown(folder: str | Path, relative_to: str | Path | None = None) -> str:
-    """The summary as a markdown table (generated, never typed in)."""
-    rows = summary_rows(folder)
-    cols = ["algorithm", "regime", "n", "alpha", "ratio", "label", "ALG/LB (estimate)",
-            "bound (general)", "bound (regime)", "max(s+o)/M", "instance", "file"]
+def _markdown(rows: list[dict[str, Any]], cols: list[str], relative_to) -> str:
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         if relative_to is not None:
@@ -314,19 +372,48 @@ def summary_markdown(folder: str | Path, relative_to: str | Path | None = None) 
     return "\n".join(lines) + "\n"
 
 
+SUMMARY_COLUMNS = ["algorithm", "regime", "search", "n", "alpha", "ratio", "label",
+                   "ALG/LB (estimate)", "bound (general)", "bound (regime)", "max(s+o)/M",
+                   "instance", "family parameters", "file"]
+LEMMA_COLUMNS = ["algorithm", "regime", "lemma", "worst slack", "violated", "basis",
+                 "detail", "n", "max(s+o)/M", "file"]
+
+
+def summary_markdown(folder: str | Path, relative_to: str | Path | None = None) -> str:
+    """The summary as a markdown table (generated, never typed in)."""
+    return _markdown(summary_rows(folder), SUMMARY_COLUMNS, relative_to)
+
+
+def lemma_markdown(folder: str | Path, relative_to: str | Path | None = None) -> str:
+    """The lemma-targeted results as a markdown table (slack < 0: violated)."""
+    return _markdown(lemma_rows(folder), LEMMA_COLUMNS, relative_to)
+
+
 START, END = "<!-- adversary-summary:start -->", "<!-- adversary-summary:end -->"
+LEMMA_START, LEMMA_END = "<!-- adversary-lemmas:start -->", "<!-- adversary-lemmas:end -->"
+
+
+def _replace_block(text: str, start: str, end: str, body: str) -> str:
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}{end}{tail}"
 
 
 def update_doc(doc: str | Path, folder: str | Path) -> str:
     """Replace the text between the summary markers of ``doc`` with
-    :func:`summary_markdown` of ``folder`` (file paths relative to the document's repo);
-    returns the new table."""
+    :func:`summary_markdown` of ``folder`` (file paths relative to the document's repo),
+    and between the lemma markers (when present) with :func:`lemma_markdown`; returns
+    the new tables."""
     doc = Path(doc)
     text = doc.read_text()
     if START not in text or END not in text:
         raise InputFormatError(f"lacks the markers {START} ... {END}", path=str(doc))
-    table = summary_markdown(folder, relative_to=doc.resolve().parent.parent)
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    atomic_write_text(doc, f"{head}{START}\n{table}{END}{tail}")
+    root = doc.resolve().parent.parent
+    table = summary_markdown(folder, relative_to=root)
+    text = _replace_block(text, START, END, table)
+    if LEMMA_START in text and LEMMA_END in text:
+        lemmas = lemma_markdown(folder, relative_to=root)
+        text = _replace_block(text, LEMMA_START, LEMMA_END, lemmas)
+        table += "\n" + lemmas
+    atomic_write_text(doc, text)
     return table
