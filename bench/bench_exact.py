@@ -12,6 +12,9 @@ Run::
     python bench/bench_exact.py --push                    # largest n A* proves within 60 s
     python bench/bench_exact.py --push --push-config highs-tight
     python bench/bench_exact.py --ablation --sizes 10 --out lp/results/bench_exact_ablation.json
+    nice -n 10 python bench/bench_exact.py --compare --sizes 8 10 12 14 16 --seeds 2 \
+        --cbc-max-n 14 --out lp/results/bench_exact_cpsat.json | tee lp/results/bench_exact_cpsat.log
+    nice -n 10 python bench/bench_exact.py --push --push-config cpsat --push-from 12
 
 Every configuration solves every instance in the same process, one thread, interleaved
 per instance (so machine load hits all alike). Each run's schedule passed
@@ -53,7 +56,10 @@ CONFIGS = {
     "cbc-plain": dict(solver="cbc", formulation="plain", warm_start=False),
     "cbc-tight": dict(solver="cbc", formulation="tight"),
     "astar": dict(solver="astar"),
+    "cpsat": dict(solver="cpsat"),      # OR-Tools CP-SAT, one worker (the cpsat extra)
 }
+# --compare: the four exact methods on the same instances (issue 16 part 3)
+COMPARE_CONFIGS = ["astar", "highs-tight", "cbc-tight", "cpsat"]
 # Ablation (--ablation): the tight HiGHS run with one speed-up removed at a time.
 ABLATION = {"highs-tight-untuned": dict(solver="highs", formulation="tight", tuned=False),
             "highs-tight-no-warm-start": dict(solver="highs", formulation="tight",
@@ -134,6 +140,8 @@ def run(args) -> int:
         atomic_write_json(args.out, {"records": records, "problems": bad,
                                      "provenance": provenance(None, vars_json(args))})
     tables = summary(records, args.configs)
+    if "cpsat" in args.configs and "astar" in args.configs:
+        tables.append(versus(records, "cpsat", "astar"))
     render(tables)
     for b in bad:
         print("PROBLEM:", b)
@@ -180,6 +188,26 @@ def summary(records, configs) -> list[Table]:
             tot.add(cfg, len(runs), sum(x["proven_optimal"] for x in runs),
                     sum(x["seconds"] for x in runs))
     return [t, *([s] if s.rows else []), tot]
+
+
+def versus(records, slow: str, fast: str) -> Table:
+    """Per n, the time ratio ``slow / fast`` on each instance (both solved in this process,
+    interleaved, so machine load hits both alike); '>=' where ``slow`` hit its limit."""
+    t = Table(f"{slow} time / {fast} time per instance (same process; >1: {fast} ahead)",
+              ["n", "instances", "both proven", "min ratio", "median ratio", f"{fast} ahead on"])
+    for n in sorted({r["n"] for r in records}):
+        rs = [r for r in records if r["n"] == n and slow in r["runs"] and fast in r["runs"]]
+        if not rs:
+            continue
+        ratios = [r["runs"][slow]["seconds"] / max(r["runs"][fast]["seconds"], 1e-9)
+                  for r in rs]
+        capped = any(not r["runs"][slow]["proven_optimal"] for r in rs)
+        both = sum(r["runs"][slow]["proven_optimal"] and r["runs"][fast]["proven_optimal"]
+                   for r in rs)
+        pre = ">=" if capped else ""
+        t.add(n, len(rs), both, f"{min(ratios):.1f}x", f"{pre}{statistics.median(ratios):.1f}x",
+              f"{sum(x > 1 for x in ratios)} of {len(rs)}")
+    return t
 
 
 def push(args) -> int:
@@ -232,6 +260,8 @@ def main(argv=None) -> int:
     ap.add_argument("--astar-ablation", action="store_true",
                     help="astar and astar minus each pruning rule or bound term")
     ap.add_argument("--push-seeds", type=int, default=3)
+    ap.add_argument("--compare", action="store_true",
+                    help="A*, HiGHS (tight), CBC (tight) and CP-SAT on the same instances")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
     if args.make_instances:
@@ -241,6 +271,13 @@ def main(argv=None) -> int:
         args.configs = ["highs-plain", "highs-tight", *ABLATION]
     if args.astar_ablation:
         args.configs = ["astar", *ASTAR_ABLATION]
+    if args.compare:
+        args.configs = list(COMPARE_CONFIGS)
+    import os
+    print(f"# bench_exact {' '.join(argv if argv is not None else sys.argv[1:])}: "
+          f"process niceness {os.nice(0)}, load average {os.getloadavg()[0]:.1f} at start "
+          f"(2 cores shared with other jobs: absolute seconds are inflated, ratios within "
+          f"one process are the comparable figures)", flush=True)
     if args.push:
         return push(args)
     return run(args)

@@ -12,11 +12,23 @@ import sys
 from kvsched.errors import KvschedError
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors (unknown flag, missing or malformed value) as one line
+    ``kvsched: error: ...`` and exit 2, like every other bad input (not argparse's
+    usage block)."""
+
+    def error(self, message: str):
+        cmd = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        hint = f" (see `kvsched {cmd} --help`)" if cmd else " (see `kvsched --help`)"
+        self.exit(2, f"kvsched: error: {' '.join(message.split())}{hint}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from kvsched import __version__
     from .commands import COMMANDS
+    from .commands.common import apply_number_rules
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kvsched",
         description="Check the GSA/GBA KV-cache scheduling bounds: schedules, exact optima, "
                     "symbolic ratios and adversarial search.")
@@ -27,12 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=mod.HELP, description=mod.__doc__,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)
+        parser.unruled_numbers = getattr(parser, "unruled_numbers", []) + \
+            apply_number_rules(name, p)
         p.set_defaults(_main=mod.main)
     return parser
-
-
-class _Parser(argparse.ArgumentParser):
-    pass
 
 
 def main(argv: list[str] | None = None) -> int:

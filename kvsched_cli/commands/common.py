@@ -11,6 +11,89 @@ from kvsched.results import dumps
 from kvsched.tables import Table, render
 
 
+# -- numeric flags: one place that rejects 0, negatives, NaN, inf and absurd sizes -------
+MAX_INT = 2**31 - 1          # no size, count or budget of this toolkit comes near it
+MAX_SEED = 2**32 - 1         # numpy's legacy seeding and Python's random accept these
+
+
+class NumberRule:
+    """An argparse ``type`` for a numeric flag: parses with ``kind`` (int or float) and
+    rejects non-numbers, NaN and infinities, values below ``lo`` (or equal to it when
+    ``open_lo``) and above ``hi``, each with a message naming the flag and the value.
+    argparse turns the ``ArgumentTypeError`` into ``kvsched: error: argument --flag: ...``."""
+
+    def __init__(self, kind: type, lo: float | None = None, open_lo: bool = False,
+                 hi: float | None = None, what: str = ""):
+        self.kind, self.lo, self.open_lo, self.hi = kind, lo, open_lo, hi
+        self.what = what or self._describe()
+        self.__name__ = f"{kind.__name__} {self.what}"   # argparse's "invalid X value"
+
+    def _describe(self) -> str:
+        if self.lo is None:
+            return "number"
+        rel = ">" if self.open_lo else ">="
+        lo = int(self.lo) if float(self.lo).is_integer() else self.lo
+        return f"{rel} {lo}"
+
+    def __call__(self, text: str):
+        import math
+        word = "an integer" if self.kind is int else "a number"
+        try:
+            x = float(text) if self.kind is float else int(text, 10)
+        except (TypeError, ValueError):
+            raise argparse.ArgumentTypeError(
+                f"expected {word} {self.what}, got {text!r}") from None
+        if self.kind is float and not math.isfinite(x):
+            raise argparse.ArgumentTypeError(f"expected a finite number {self.what}, "
+                                             f"got {text!r}")
+        if self.lo is not None and (x < self.lo or (self.open_lo and x == self.lo)):
+            raise argparse.ArgumentTypeError(f"must be {self.what}, got {text!r}")
+        if self.hi is not None and x > self.hi:
+            raise argparse.ArgumentTypeError(f"too large: {text!r} (at most {self.hi:,})")
+        return x
+
+
+POSITIVE_INT = NumberRule(int, 1, hi=MAX_INT)
+NONNEG_INT = NumberRule(int, 0, hi=MAX_INT)
+SEED = NumberRule(int, 0, hi=MAX_SEED)
+POSITIVE_FLOAT = NumberRule(float, 0, open_lo=True, hi=1e9)
+ALPHA = NumberRule(float, 1, open_lo=True, hi=1e6)
+FRACTION = NumberRule(float, 0, open_lo=True, hi=1, what="in (0, 1]")
+
+# flag (its dest) -> rule; ("command", dest) overrides. Every numeric flag of every
+# subcommand is listed; tests/test_bad_input.py fails on a numeric flag that is not.
+FLAG_RULES: dict = {
+    "memory": POSITIVE_INT, "limit": POSITIVE_INT, "sample": POSITIVE_INT,
+    "threads": NumberRule(int, 1, hi=256), "seed": SEED, "n": POSITIVE_INT,
+    "evals": POSITIVE_INT, "walkers": POSITIVE_INT, "o_max": POSITIVE_INT,
+    "M_max": POSITIVE_INT, "n_max": POSITIVE_INT, "count_max": POSITIVE_INT,
+    "popsize": POSITIVE_INT, "growth_n_max": POSITIVE_INT, "task_size": POSITIVE_INT,
+    "M": POSITIVE_INT, "L": POSITIVE_INT, "polish": NONNEG_INT, "random": NONNEG_INT,
+    "workers": NumberRule(int, 0, hi=1024), "time_limit": POSITIVE_FLOAT,
+    "budget": POSITIVE_FLOAT, "max_minutes": POSITIVE_FLOAT,
+    "calibrate_seconds": POSITIVE_FLOAT, "tokens_per_second": POSITIVE_FLOAT,
+    "alpha": ALPHA, "family_alpha": ALPHA, "large_threshold": FRACTION,
+    # game checks 0 itself, naming the family ("L = 0 ..."); negatives and junk stop here
+    ("game", "L"): NONNEG_INT, ("game", "M"): NONNEG_INT,
+}
+
+
+def apply_number_rules(command: str, p: argparse.ArgumentParser) -> list[str]:
+    """Replace the ``type`` of every ``int``/``float`` flag of ``p`` by its
+    :data:`FLAG_RULES` entry; returns the numeric flags that have no rule (a test keeps
+    that list empty)."""
+    missing = []
+    for a in p._actions:
+        if a.type not in (int, float):
+            continue
+        rule = FLAG_RULES.get((command, a.dest), FLAG_RULES.get(a.dest))
+        if rule is None or rule.kind is not a.type:
+            missing.append(f"{command} {a.option_strings or a.dest}")
+            continue
+        a.type = rule
+    return missing
+
+
 def add_instance_arguments(p: argparse.ArgumentParser, file_required: bool = True) -> None:
     p.add_argument("file", metavar="FILE", nargs=None if file_required else "?",
                    help="instance: JSON {\"M\":..,\"jobs\":[{\"s\":..,\"o\":..}]}, CSV with "
