@@ -9,8 +9,10 @@ against proven optima (lp.exact, A*). Broken variants show that each check can f
 from __future__ import annotations
 
 import itertools
+import json
 from fractions import Fraction
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -271,3 +273,33 @@ def test_no_reservation_is_caught():
         except InfeasibleScheduleError:
             caught += 1
     assert caught
+
+
+# --- the certified counterexample to GSA <= 61.92 (docs/proofs.md section 12) -------------
+COUNTEREXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "counterexamples" / "gsa-huge-prompts.json"
+
+
+def test_saved_gsa_counterexample_is_certified():
+    """From the file alone: both schedules pass the checker on the saved instance, their
+    costs are the recorded ones, and GSA's cost exceeds 61.92 times a feasible schedule's
+    (hence 61.92 times OPT)."""
+    from bounds.derive import PUBLISHED
+    from kvsched.checker import check
+    from kvsched.instance import instance_from_dict
+    from kvsched.schedule import Schedule
+    rec = json.loads(COUNTEREXAMPLE.read_text())
+    inst = instance_from_dict(rec["instance"])
+    alg = check(Schedule.from_dict(rec["algorithm"]["schedule"]), inst).objective
+    ref = check(Schedule.from_dict(rec["reference"]["schedule"]), inst).objective
+    assert (alg, ref) == (rec["algorithm"]["objective"], rec["reference"]["objective"])
+    assert alg > PUBLISHED[("gsa", "general")] * ref
+    assert rec["algorithm"]["name"] == "gsa" and rec["reference"]["name"] == "gba_list"
+
+
+@pytest.mark.slow
+def test_current_gsa_still_reproduces_the_counterexample():
+    rec = json.loads(COUNTEREXAMPLE.read_text())
+    from kvsched.instance import instance_from_dict
+    inst = instance_from_dict(rec["instance"])
+    params = {k: v for k, v in rec["algorithm"]["params"].items()}
+    assert run_algorithm("gsa", inst, **params).objective == rec["algorithm"]["objective"]
