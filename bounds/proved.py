@@ -385,7 +385,11 @@ def round_checks(run, inst) -> list[dict]:
     """Per budget index ``k`` (skipped rounds included) of a gba_list run: ``E_k``,
     ``N_ALG(E_k)`` vs ``n*(b_k)`` (count), ``L_k`` vs ``5 b_k`` and the sharper
     ``M L_k < 4 A_k + M b_k`` (length), and, when every peak ``<= M/2``, the eps form
-    ``L_k (M - P) < 2 A_k + b_k (M - P)`` with ``P = max peak``. Exact integers."""
+    ``L_k (M - P) < 2 A_k + b_k (M - P)`` with ``P = max peak``. Exact integers.
+    A gba_list_overlap run is dispatched to :func:`overlap_checks` (same keys; there ``L``
+    is ``F_k`` and ``A`` is ``W_k``, and ``length_ok`` means ``F_k <= 5 sum_{j<=k} b_j``)."""
+    if getattr(run, "algorithm", None) == OVERLAP:
+        return overlap_checks(run, inst)
     from kvsched.algorithms.gba_list import floor_budgets
     C = np.sort(run.report.completion)
     by_k = {r.k: r for r in run.rounds}
@@ -406,8 +410,10 @@ def round_checks(run, inst) -> list[dict]:
                "length_ok": L <= int(dilation_general()) * bk,
                "length_sharp_ok": (L == 0) or Mi * L < 4 * Ak + Mi * bk}
         rec["count_ok"] = rec["N_alg"] >= rec["n_star"]
+        rec["length_slack"] = (5 * bk - L) / (5 * bk) if bk else 1.0
         if 2 * P <= Mi:
             rec["length_eps_ok"] = (L == 0) or L * (Mi - P) < 2 * Ak + bk * (Mi - P)
+            rec["eps_slack"] = (2 * Ak + (bk - L) * (Mi - P)) / (2 * Ak + bk * (Mi - P))
         out.append(rec)
     return out
 
@@ -421,7 +427,8 @@ def overlap_checks(run, inst) -> list[dict]:
     """Per budget index ``k`` of a gba_list_overlap run (exact integers): ``F_k`` (last
     completion of rounds ``<= k``), count ``N(F_k) >= n*(b_k)``, each drain ``<= b_{k-1}``,
     ``M (F_k - D_k - b_k) < 4 W_k``, ``F_k <= 5 sum_{j<=k} b_j`` and, when every peak is
-    ``<= M/2``, ``(F_k - b_k)(M - P) < 2 W_k`` with ``P = max peak``."""
+    ``<= M/2``, ``(F_k - b_k)(M - P) < 2 W_k`` with ``P = max peak``. ``length_slack`` and
+    ``eps_slack`` are the relative slacks of the general and eps bounds (negative = violated)."""
     from kvsched.algorithms.gba_list import floor_budgets
     C = np.sort(run.report.completion)
     by_k = {r.k: r for r in run.rounds}
@@ -439,15 +446,18 @@ def overlap_checks(run, inst) -> list[dict]:
             F = max(F, r.end)
             W += r.extra["selected_area"]
             D += drain
-        rec = {"k": k, "b": bk, "F": F, "W": W, "D": D, "drain": drain,
+        rec = {"k": k, "b": bk, "F": F, "W": W, "D": D, "drain": drain, "L": F, "A": W,
+               "T_b": Tb,
                "N_alg": int(np.searchsorted(C, F, side="right")),
                "n_star": area_count_upper(inst, bk),
                "drain_ok": drain <= (bud[k - 1] if k else 0),
                "length_ok": F <= int(dilation_general()) * Tb,
                "length_sharp_ok": W == 0 or Mi * (F - D - bk) < 4 * W}
         rec["count_ok"] = rec["N_alg"] >= rec["n_star"]
+        rec["length_slack"] = (5 * Tb - F) / (5 * Tb)
         if 2 * P <= Mi:
             rec["length_eps_ok"] = W == 0 or (F - bk) * (Mi - P) < 2 * W
+            rec["eps_slack"] = (2 * W + (bk - F) * (Mi - P)) / (2 * W + bk * (Mi - P))
         out.append(rec)
     return out
 
