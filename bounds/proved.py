@@ -418,6 +418,27 @@ def round_checks(run, inst) -> list[dict]:
     return out
 
 
+def conditional_ratios() -> dict[str, dict]:
+    """What the *missing* statement of docs/proofs.md section 11 would give (not proved):
+    a true-profile packing whose memory before the last start is ``>= (1 - eps) M`` turns
+    the factor ``2/(1-eps)`` into ``1/(1-eps)``: GBA-LIST's large-memory dilation becomes
+    ``1 + 1`` and GBA-LIST-OVERLAP's becomes ``1 + (alpha-1)/alpha``. Also the dilation the
+    published constants would need at ``alpha = 2`` (``published exact / F_0(2)``)."""
+    F0 = interval_factor(0)
+    one = sp.limit(WORK_FACTOR / 2 / (1 - eps), eps, 0)        # the factor 2 removed
+    out = {}
+    for key, R in (("gba_list, true-profile packing", (1 + one) * F0),
+                   ("gba_list_overlap, true-profile packing", (one + (alpha - 1) / alpha) * F0)):
+        mn = minimise(sp.factor(R))
+        out[key] = {"expression": sp.factor(R), "alpha_star": mn.alpha_star, "value": mn.value}
+    from .derive import derive
+    for r in ("general", "large"):
+        v = derive("gba", r).value              # the reconstruction's exact GBA minimum
+        out[f"dilation needed at alpha = 2 for the published {r} constant"] = {
+            "value": sp.nsimplify(v / F0.subs(alpha, 2))}
+    return out
+
+
 def ratio_eps_overlap() -> sp.Expr:
     """GBA-LIST-OVERLAP's finite-eps ratio ``2/(1-eps) alpha^2/(alpha-1) + alpha``."""
     return sp.factor(overlap_dilation_eps(eps) * interval_factor(0))
@@ -462,6 +483,6 @@ def overlap_checks(run, inst) -> list[dict]:
     return out
 
 
-__all__ = ["chains", "proved_ratio", "ratio_eps", "ratio_eps_overlap", "overlap_checks", "lemmas", "round_checks",
+__all__ = ["chains", "proved_ratio", "conditional_ratios", "ratio_eps", "ratio_eps_overlap", "overlap_checks", "lemmas", "round_checks",
            "area_count_upper", "dilation_general", "dilation_large", "dilation_eps",
            "all_steps", "nonneg_vars"]

@@ -303,3 +303,26 @@ def test_current_gsa_still_reproduces_the_counterexample():
     inst = instance_from_dict(rec["instance"])
     params = {k: v for k, v in rec["algorithm"]["params"].items()}
     assert run_algorithm("gsa", inst, **params).objective == rec["algorithm"]["objective"]
+
+
+def test_docs_state_the_computed_numbers():
+    """docs/proofs.md quotes the minima and the conditional ratios; they must be the ones
+    bounds.proved computes (a changed lemma constant makes this fail)."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "proofs.md").read_text()
+    for alg, reg, text in (("gba_list", "general", "**20**"), ("gba_list", "large", "**12**"),
+                           ("gba_list_overlap", "large", "9.899")):
+        v = P.proved_ratio(alg, reg)["value"]
+        assert text.strip("*") in (f"{float(v):.3f}", f"{float(v):.0f}") and text in doc
+    assert "`alpha* = 1 + sqrt(6)/3 = 1.8165`" in doc and "within `1e-7` of the minimum" in doc
+    R = P.proved_ratio("gba_list_overlap", "large")["expression"]
+    assert 0 <= float(R.subs(ALPHA, sp.Rational(Fraction(1.8165))) - (5 + 2 * sp.sqrt(6))) < 1e-7
+    assert sp.simplify(P.proved_ratio("gba_list_overlap", "large")["alpha_star"]
+                       - (1 + sp.sqrt(6) / 3)) == 0
+    cond = P.conditional_ratios()
+    assert f"{float(cond['gba_list_overlap, true-profile packing']['value']):.2f}" == "5.83"
+    assert "3 + 2 sqrt 2 = 5.83" in doc and "ratio 8" in doc
+    assert cond["gba_list, true-profile packing"]["value"] == 8
+    assert cond["dilation needed at alpha = 2 for the published general constant"]["value"] \
+        == sp.Rational(8, 3) and "`c = 8/3`" in doc
+    assert cond["dilation needed at alpha = 2 for the published large constant"]["value"] \
+        == sp.Rational(27, 16) and "`c = 27/16`" in doc
