@@ -28,11 +28,15 @@ def verdict_lines(records: list[dict], main_only: bool = True) -> list[str]:
         if main_only and r["chain"] not in MAIN:
             continue
         name = r["chain"].replace("-general", " general").replace("-large", " large")
+        bound = f"R(alpha*) = {r['value']} = {r['value_float']:.6g}"
         if r["chain"] in MAIN:
             name = f"{r['algorithm'].upper()} {r['regime']}"
-        pub = "" if r["published"] is None else f" <= {r['published']:g}"
-        bound = f"R(alpha*) = {r['value']} = {r['value_float']:.6g}"
-        out.append(f"- **{name}{pub}** ({bound}): {r['verdict']}")
+            pub = "" if r["published"] is None else f" <= {r['published']:g}"
+            out.append(f"- **{name}{pub}** ({bound}): {r['verdict']}")
+        else:
+            pub = "" if r["published"] is None else f"; published GBA/GSA constant " \
+                                                      f"{r['published']:g} for comparison"
+            out.append(f"- **{name} <= {r['value_float']:.6g}** ({bound}{pub}): {r['verdict']}")
     return out
 
 

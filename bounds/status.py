@@ -85,6 +85,8 @@ def lemma_status(lemma: Lemma, algebra_ok: bool, runs: list[dict], boxes: list[d
                 [f"violated in the box {b}" for b in sorted(bad_boxes)]
         w = witnesses[0] if witnesses else {}
         where = w.get("file") or w.get("instance") or w.get("source") or ""
+        if where and w.get("basis"):
+            where += f"; decided against: {w['basis']}"
         return LemmaStatus(REFUTED, "; ".join(parts) + (f" (e.g. {where})" if where else ""),
                            witnesses)
     if lemma.establishment in (PROVED_SYMBOLIC, PROVED_BY_HAND):
@@ -142,8 +144,9 @@ def chain_verdict(factor: dict[str, LemmaStatus], certified_violations: list[dic
                        open_)
     if not open_:
         return Verdict(V_PROVED, "PROVED (every factor lemma proved)")
-    cond = ", ".join(f"{n} ({s})" for n, s in open_)
     broken = [n for n, s in open_ if s == REFUTED]
+    cond = ", ".join(f"{n} ({s})" for n, s in open_ if s != REFUTED)
     if broken:
-        return Verdict(V_BROKEN, f"BROKEN AT {', '.join(broken)}; CONDITIONAL ON {cond}", open_)
+        return Verdict(V_BROKEN, f"BROKEN AT {', '.join(broken)} (refuted)"
+                       + (f"; otherwise CONDITIONAL ON {cond}" if cond else ""), open_)
     return Verdict(V_CONDITIONAL, f"CONDITIONAL ON {cond}", open_)
