@@ -5,8 +5,10 @@ each coordinate lives in ``[0, 1]`` and :meth:`ParamFamily.decode` maps it to it
 to maximise an objective of :mod:`adversary.objectives`: the certified ratio ``ALG/REF``
 (proven OPT up to ``EXACT_MAX_N`` jobs, else the best checked construction of
 :mod:`adversary.reference`, so ``ALG/REF <= ALG/OPT``) or a lemma's violation. CMA-ES
-restarts (seed + restart index, population doubling: IPOP) when it stalls, the first
-restart starting from each of the family's named presets. After CMA-ES, ``polish``
+starts from the best point of an initial design (the middle of every range and the
+family's named presets, :data:`adversary.param_family.PRESETS`: shapes, not results) and
+restarts from uniform random points (seed + restart index, population doubling: IPOP)
+when it stalls. After CMA-ES, ``polish``
 instance-level moves (:func:`adversary.moves.mutate`) climb from the best.
 
 Every new best is saved at once (atomically) under ``out/<run name>/`` in the record
@@ -138,6 +140,8 @@ def make_family_record(cfg: FamilyConfig, res: dict, inst: Instance, origin: dic
     rec["family_seed"] = cfg.seed
     rec["family_exact"] = exact
     rec["moves"] = list(origin.get("moves", []))
+    rec["cma_restart"] = origin.get("restart")
+    rec["cma_start"] = origin.get("start")
     return rec
 
 
@@ -149,14 +153,16 @@ def _new_es(fam: ParamFamily, x0: np.ndarray, cfg: FamilyConfig, restart: int):
                          "tolfun": 1e-9, "tolflatfitness": 8})
 
 
-def _start_point(fam: ParamFamily, restart: int, rng: np.random.Generator) -> np.ndarray:
-    """Restart ``r``: the presets in turn, then uniform random points."""
-    names = list(PRESETS)
-    if restart == 0:
-        return fam.encode(default_values(fam))
-    if restart - 1 < len(names):
-        return fam.encode(fam.preset(names[restart - 1]))
-    return rng.random(fam.dim)
+def _initial_design(fam: ParamFamily) -> list[tuple[str, np.ndarray]]:
+    """Generation 0: the middle of every range and each named preset; CMA-ES then starts
+    from the best of them."""
+    return ([("default (middle of every range)", fam.encode(default_values(fam)))]
+            + [(f"preset {name}", fam.encode(fam.preset(name))) for name in PRESETS])
+
+
+def _start_name(restart: int) -> str:
+    return ("CMA-ES from the best of the initial design" if restart == 0
+            else f"CMA-ES restart {restart} from a uniform random point")
 
 
 def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float | None = None,
@@ -188,12 +194,12 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
         rng.bit_generator.state = state.pop("rng")
     else:
         rng = np.random.default_rng(cfg.seed)
-        saved = np.random.get_state()
-        es = _new_es(fam, _start_point(fam, 0, rng), cfg, 0)   # seeds numpy's global state
-        np_state = np.random.get_state()
-        np.random.set_state(saved)
+        es, np_state = None, None            # CMA-ES starts after the initial design
+        design = _initial_design(fam)
         state = {"evals": 0, "generation": 0, "restart": 0, "best": None,
-                 "improvements": [], "polish_done": 0}
+                 "improvements": [], "polish_done": 0,
+                 "pending": {"X": [list(map(float, x)) for _, x in design], "scores": [],
+                             "names": [name for name, _ in design]}}
     ex = executor or SerialExecutor()
     ecfg = cfg.eval_config()
     t0 = time.monotonic()
@@ -236,8 +242,8 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
     while not done() and (cma_evals is None or state["evals"] < cma_evals):
         if state.get("pending") is None and es.stop():
             state["restart"] += 1
-            saved = np.random.get_state()
-            es = _new_es(fam, _start_point(fam, state["restart"], rng), cfg, state["restart"])
+            saved = np.random.get_state()                   # cma seeds numpy's global state
+            es = _new_es(fam, rng.random(fam.dim), cfg, state["restart"])
             np_state = np.random.get_state()
             np.random.set_state(saved)
         pending = state.get("pending")
@@ -251,17 +257,27 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
         lo = len(pending["scores"])
         hi = len(X) if cma_evals is None else min(len(X), lo + cma_evals - state["evals"])
         items, insts, origins = [], [], []
-        for x in X[lo:hi]:
+        for i, x in enumerate(X[lo:hi], start=lo):
             values = fam.decode(x)
             inst = fam.build(values, cfg.seed)
             insts.append(inst)
-            origins.append({"values": values, "exact": True})
+            names = pending.get("names")
+            origins.append({"values": values, "exact": True, "restart": state["restart"],
+                            "start": (f"initial design: {names[i]}" if names
+                                      else _start_name(state["restart"]))})
             items.append({"skip": inst.n > cfg.n_max, "instance": inst.to_dict()})
         results = ex.map(_score_item, items, ecfg)
         for res, inst, origin in zip(results, insts, origins):
             consider(res, inst, origin)
             pending["scores"].append(-res["value"] if math.isfinite(res["value"]) else 0.0)
-        if len(pending["scores"]) == len(X):  # the whole generation is scored: tell CMA-ES
+        if len(pending["scores"]) == len(X) and pending.get("names"):   # initial design done
+            x0 = X[int(np.argmin(pending["scores"]))]
+            saved = np.random.get_state()                   # cma seeds numpy's global state
+            es = _new_es(fam, x0, cfg, 0)
+            np_state = np.random.get_state()
+            np.random.set_state(saved)
+            state["pending"] = None
+        elif len(pending["scores"]) == len(X):  # the whole generation is scored: tell CMA-ES
             es.tell(X, pending["scores"])
             state["pending"] = None
         else:                                # cut by the evaluation budget: resume here

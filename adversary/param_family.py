@@ -258,7 +258,26 @@ def rebuild(family: dict, values: dict, seed: int, scale: int = 1,
     return ParamFamily.from_dict(family).build(values, seed, scale=scale, M=M)
 
 
-PRESETS: dict[str, dict[str, Any]] = {}
+# Named start points for the optimiser's restarts (adversary.family_search): shapes, not
+# results -- each is completed with default_values (counts of unnamed parts set to 0).
+_NONE = {"count0": 0, "count1": 0, "count2": 0, "blockers": 0, "half": 0, "lad_count": 0}
+PRESETS: dict[str, dict[str, Any]] = {
+    # identical jobs just above a budget: every slice up to tau_4 is killed
+    "identical": {**_NONE, "M": 512, "k0": 4, "delta0": 1, "count0": 150, "prompt0": 0.0},
+    # a barrier per round (one job of exactly tau_j, j <= 2) and blockers with huge
+    # prompts lengthening rounds 0..2, then many jobs just above tau_2 waiting for them
+    "barrier-blockers": {**_NONE, "M": 4096, "k0": 2, "delta0": 1, "count0": 240,
+                         "prompt0": 0.0, "lad_k0": 0, "lad_levels": 3, "lad_delta": 0,
+                         "lad_count": 1, "lad_growth": 1.0, "lad_prompt": 0.0,
+                         "blockers": 21, "o_b": 1},
+    # small jobs with small prompts ahead of big-prompt jobs of the same class
+    "prompt-mix": {**_NONE, "M": 2048, "k0": 3, "delta0": 2, "count0": 120, "prompt0": 0.0,
+                   "k1": 3, "delta1": 2, "count1": 60, "prompt1": 0.75, "half": 30,
+                   "o_h": 4},
+    # a geometric ladder of classes just above every budget
+    "ladder": {**_NONE, "M": 1024, "lad_k0": 1, "lad_levels": 5, "lad_delta": 1,
+               "lad_count": 60, "lad_growth": 0.6, "lad_prompt": 0.0},
+}
 
 
 def default_values(fam: ParamFamily) -> dict[str, Any]:
