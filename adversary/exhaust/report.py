@@ -235,7 +235,7 @@ def docs_markdown(folder, root: str | Path = ".") -> str:
     rows.sort(key=lambda pd: (pd[1]["algorithm"], pd[1]["box"]["n_max"] * 100 + pd[1]["box"]["M_max"]))
     out = ["| algorithm | alpha | box | instances | worst ALG/OPT, certified (exact) | "
            "worst instance | lemmas holding on the whole box | lemmas violated | "
-           "chunk CPU s (sum) | summary |", "|---|---|---|---|---|---|---|---|---|---|"]
+           "worker s (sum over chunks) | summary |", "|---|---|---|---|---|---|---|---|---|---|"]
     for p, d in rows:
         wr = d["worst_ratio"]
         inst = wr["instance"]
