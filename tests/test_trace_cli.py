@@ -132,7 +132,7 @@ def test_trace_plot_is_written(trace_path, tmp_path, capsys):
     (["--algs", "fcfs,nope"], "unknown algorithm(s) 'nope'"),
     (["--algs", "fcfs,fcfs"], "listed twice"),
     (["--algs", " , "], "names no algorithm"),
-    (["--algs", "fcfs", "--alpha", "0.5"], "--alpha must be > 1"),
+    (["--algs", "fcfs", "--alpha", "0.5"], "must be > 1"),
     (["--algs", "fcfs", "-M", "100"], "exceeds memory M = 100"),
 ])
 def test_trace_bad_input_is_one_line_exit_2(trace_path, extra, message):
