@@ -183,7 +183,7 @@ def default_items(random: int = 0, seed: int = 0, records: bool = True) -> list[
 # --- exhaustive boxes -----------------------------------------------------------------------
 def _box_text(box: dict) -> str:
     parts = []
-    for k, v in sorted(box.items()):
+    for k, v in sorted(box.items(), key=lambda kv: (kv[0] != "n_max", kv[0])):
         parts.append(f"{k[:-4] if k.endswith('_max') else k} <= {v}" if k.endswith("_max")
                      else f"{k} = {v}")
     return ", ".join(parts)
@@ -193,7 +193,8 @@ def exhaust_summaries(root: Path = EXHAUST_DIR) -> list[dict]:
     """The exhaustive-box summaries (``"kind": "kvsched-exhaust-summary"``): per
     (algorithm, alpha, box) ``{"instances", "lemmas": {name: {"holds", "checked",
     "worst_slack", "smallest_violation"}}, "worst_ratio": {"value", "certified",
-    "witness"}}``. Missing folder: none. Unreadable files are listed in :func:`skipped`."""
+    "witness"}}``, and the parameters the lemmas were run with (``"lemma_params"``: regime,
+    alpha, dilation). Missing folder: none. Unreadable files are listed in :func:`skipped`."""
     out = []
     if not root.is_dir():
         return out
@@ -228,8 +229,10 @@ def boxes_for_chain(chain, summaries: list[dict]) -> tuple[dict[str, list], list
     for s in summaries:
         if s.get("algorithm") != chain.algorithm or abs(s["alpha"] - chain.alpha) > 1e-9:
             continue
-        p = s.get("params") or {}
+        p = s.get("lemma_params") or s.get("params") or {}
         if "dilation" in p and (p["dilation"] is None) != (chain.dilation is None):
+            continue
+        if p.get("regime") not in (None, chain.regime):
             continue
         for name, r in s["lemmas"].items():
             if name not in names or not isinstance(r, dict):
