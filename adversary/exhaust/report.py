@@ -198,7 +198,8 @@ def plot_histogram(d: dict, path: str | Path) -> Path:
     ax.set_ylabel("instances")
     wr = d["worst_ratio"]
     ax.axvline(wr["value"], color="k", lw=0.8, ls="--")
-    ax.set_title(f"{d['algorithm']} alpha={d['alpha']:.4g}: every instance of n <= "
+    al = "" if d["alpha"] is None else f" alpha={d['alpha']:.4g}"
+    ax.set_title(f"{d['algorithm']}{al}: every instance of n <= "
                  f"{d['box']['n_max']}, M <= {d['box']['M_max']} ({d['instances']:,}); "
                  f"worst {wr['exact']}", fontsize=9)
     ax.legend(fontsize=8)
@@ -242,7 +243,8 @@ def docs_markdown(folder, root: str | Path = ".") -> str:
         held = [n for n, L in d["lemmas"].items() if L["holds"]]
         bad = [n for n, L in d["lemmas"].items() if not L["holds"]]
         secs = (d.get("timing") or {}).get("chunk_seconds_total")
-        out.append(f"| {d['algorithm']} | {d['alpha']:.6g} | n <= {d['box']['n_max']}, M <= "
+        al = "-" if d["alpha"] is None else f"{d['alpha']:.6g}"
+        out.append(f"| {d['algorithm']} | {al} | n <= {d['box']['n_max']}, M <= "
                    f"{d['box']['M_max']} | {d['instances']:,} | {wr['exact']} = {wr['value']:.4f} | "
                    f"M={inst['M']}: " + " ".join(f"({j['s']},{j['o']})" for j in inst["jobs"]) +
                    f" | {len(held)} of {len(d['lemmas'])} | {', '.join(bad) or '-'} | "

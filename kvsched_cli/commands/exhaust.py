@@ -98,7 +98,8 @@ def main(args: argparse.Namespace) -> int:
             png = report.plot_histogram(d, Path(cfg.out) / f"{report.stem(cfg, a)}-hist.png")
             d["histogram_plot"] = str(png)
             report.write_summary(cfg, a, d)
-        t = Table(f"{a} (alpha {d['alpha']}): every instance of n <= {cfg.n_max}, "
+        al = "" if d["alpha"] is None else f" (alpha {d['alpha']:.6g})"
+        t = Table(f"{a}{al}: every instance of n <= {cfg.n_max}, "
                   f"M <= {cfg.M_max} ({d['instances']:,}); worst ratio "
                   f"{d['worst_ratio']['exact']} = {d['worst_ratio']['value']:.4f} "
                   "(certified, exact)",
