@@ -177,3 +177,17 @@ def test_dask_local_cluster_equals_in_process(tmp_path):
     x = report.summary(a, "gsa", R.collect(a, "gsa"), witnesses=False)
     y = report.summary(b, "gsa", R.collect(b, "gsa"), witnesses=False)
     assert _strip(x) == _strip(y)
+
+
+def test_algorithm_without_alpha_summary_plot_and_doc_table(tmp_path):
+    cfg = R.ExhaustConfig(["fcfs"], 2, 3, out=str(tmp_path), workers=0)
+    R.execute(cfg, R.plan(cfg, calibrate_budget=0), progress=False)
+    d = report.summary(cfg, "fcfs", R.collect(cfg, "fcfs"), root=tmp_path)
+    assert d["alpha"] is None and d["lemmas"] == {}
+    report.write_summary(cfg, "fcfs", d)
+    png = report.plot_histogram(d, tmp_path / "h.png")
+    assert png.stat().st_size > 1000
+    counts = sum(sum(r["histogram"]["counts"].values()) for r in d["per_nM"])
+    assert counts == d["instances"] == box.count_box(2, 3)
+    table = report.docs_markdown(tmp_path, root=tmp_path)
+    assert "| fcfs | - | n <= 2, M <= 3 |" in table
