@@ -326,3 +326,13 @@ def test_docs_state_the_computed_numbers():
         == sp.Rational(8, 3) and "`c = 8/3`" in doc
     assert cond["dilation needed at alpha = 2 for the published large constant"]["value"] \
         == sp.Rational(27, 16) and "`c = 27/16`" in doc
+
+
+def test_length_constant_four_is_nearly_reached():
+    """Jobs s = 0, o = M/2 + 1 run alone under peak reservation: GBA-LIST's rounds reach
+    L_k = 3.75 b_k (-> 4 as b_k / M grows), so the 4 of 'L_k < 4 A/M + b_k' is tight."""
+    for M in (62, 126):
+        inst = Instance(s=[0] * 40, o=[M // 2 + 1] * 40, M=M)
+        rows = P.round_checks(run_algorithm("gba_list", inst, alpha=2), inst)
+        assert max(Fraction(r["L"], r["b"]) for r in rows) == Fraction(15, 4)
+        assert all(r["length_ok"] and r["length_sharp_ok"] for r in rows)
