@@ -21,7 +21,7 @@ import numpy as np
 
 from kvsched.results import atomic_write_json, provenance
 
-from .run import REFERENCE_ALGORITHMS, Run, run_case
+from .run import Run, run_case
 from .suite import budget_rule
 
 
@@ -57,10 +57,10 @@ def _reference_counts(run: Run, taus: np.ndarray) -> tuple[np.ndarray, dict | No
     """``max_S N_S(tau)`` over the checked schedules of the reference algorithms."""
     best = np.zeros(len(taus), dtype=np.int64)
     ref, name = None, ""
-    for alg, r in zip(REFERENCE_ALGORITHMS, run.references()):
+    for r in run.references():
         cnt = np.searchsorted(np.sort(r.report.completion), taus, side="right")
         if (cnt > best).any():
-            ref, name = r.schedule.to_dict(), alg
+            ref, name = r.schedule.to_dict(), r.algorithm
         best = np.maximum(best, cnt)
     return best, ref, name
 

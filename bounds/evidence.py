@@ -7,7 +7,9 @@
 * ``lemma result`` -- files with ``"kind": "kvsched-adversary-lemma"`` (a lemma-targeted
   search: the lemma, algorithm and run parameters are in the file);
 * ``counterexample`` -- the known counterexamples of tests and docs, one JSON per file in
-  ``bounds/evidence/`` (tests read the same files);
+  ``bounds/evidence/``, ``docs/counterexamples/`` and ``adversary/counterexamples/`` (tests
+  read the same files); a reference schedule saved in a file is re-checked and used as an
+  upper bound on OPT (so a saved certified ratio is certified again here);
 * ``user file`` -- ``kvsched bounds --check FILE`` (an instance file or a saved result);
 * exhaustive boxes -- ``adversary/results/exhaust/*.json`` with
   ``"kind": "kvsched-exhaust-summary"`` (see :func:`exhaust_summaries`), and the exact
@@ -34,6 +36,8 @@ from .suite import budget_rule, default_suite, random_suite
 
 REPO = Path(__file__).resolve().parent.parent
 EVIDENCE_DIR = Path(__file__).resolve().parent / "evidence"
+COUNTEREXAMPLE_DIRS = (EVIDENCE_DIR, REPO / "docs" / "counterexamples",
+                       REPO / "adversary" / "counterexamples")
 ADVERSARY_RESULTS = REPO / "adversary" / "results"
 EXHAUST_DIR = ADVERSARY_RESULTS / "exhaust"
 EXHAUST_KIND = "kvsched-exhaust-summary"
@@ -53,6 +57,8 @@ class Item:
     lemma: str | None = None          # the lemma the file is a counterexample to
     algorithm: str | None = None      # the algorithm the file was found with
     params: dict | None = field(default=None, compare=False)   # its run parameters
+    reference: object = field(default=None, compare=False, repr=False)  # saved schedule
+    reference_name: str = ""
 
 
 _SKIPPED: list[str] = []
@@ -90,8 +96,18 @@ def item_from_json(data, path: Path, source: str) -> Item | None:
         inst = Instance(s=inst.s, o=inst.o, M=inst.M, name=Path(path).stem)
     if data.get("kind") == LEMMA_KIND:
         source = "lemma result"
+    alg = data.get("algorithm")
     params = data.get("params") if isinstance(data.get("params"), dict) else None
-    return Item(source, name, inst, name, data.get("lemma"), data.get("algorithm"), params)
+    if isinstance(alg, dict):                 # {"name", "params", "schedule", ...}
+        params = alg.get("params") if isinstance(alg.get("params"), dict) else params
+        alg = alg.get("name")
+    ref, ref_name = None, ""
+    r = data.get("reference")
+    if isinstance(r, dict) and isinstance(r.get("schedule"), (dict, list)):
+        ref = r["schedule"]
+        ref_name = f"saved {r.get('name') or r.get('source') or 'reference'} schedule ({name})"
+    return Item(source, name, inst, name, data.get("lemma"),
+                alg if isinstance(alg, str) else None, params, ref, ref_name)
 
 
 def load_file(path: str | Path, source: str = "user file") -> Item:
@@ -146,9 +162,11 @@ def record_items(root: Path = ADVERSARY_RESULTS) -> list[Item]:
     return _folder_items(root, "adversary record", exclude=(root / "exhaust",))
 
 
-def counterexample_items(root: Path = EVIDENCE_DIR) -> list[Item]:
-    """The known counterexamples of tests and docs (``bounds/evidence/*.json``)."""
-    return _folder_items(root, "counterexample")
+def counterexample_items(roots=COUNTEREXAMPLE_DIRS) -> list[Item]:
+    """The known counterexamples of tests and docs (``bounds/evidence/``,
+    ``docs/counterexamples/``, ``adversary/counterexamples/``)."""
+    roots = (roots,) if isinstance(roots, (str, Path)) else roots
+    return [it for root in roots for it in _folder_items(Path(root), "counterexample")]
 
 
 def dedupe(items: list[Item]) -> list[Item]:

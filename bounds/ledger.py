@@ -18,7 +18,9 @@ from .checks import CheckSummary, certified_ratio, check_ratio
 from .derive import Derivation
 from .evidence import Item, boxes_for_chain, budget_box, default_items, exhaust_summaries, skipped
 from .lemmas import Lemma
-from .run import run_case
+from kvsched.errors import KvschedError
+
+from .run import facts, run_case
 from .suite import LARGE_REGIME_MAX_RATIO
 
 MAX_SAVED_PER_LEMMA = 3
@@ -74,9 +76,15 @@ def evaluate(chain: Chain, items: list[Item], out_dir: Path | None, seed: int) -
     theorem = CheckSummary("theorem: ALG/OPT <= R(alpha*)")
     bound = float(chain.bound)
     best_cert = None
+    chain_notes: list[str] = []
     for it in items:
         if not eligible(chain, it):
             continue
+        if it.reference is not None:
+            try:
+                facts(it.instance).add_saved_reference(it.reference, it.reference_name)
+            except KvschedError as e:
+                chain_notes.append(f"{it.label}: saved reference rejected ({e})")
         run = run_case(it.label, it.instance, chain.algorithm, chain.alpha, chain.dilation)
         for name, (l, fn) in checks.items():
             summaries[name].record(run, fn(run), out_dir, seed, MAX_SAVED_PER_LEMMA,
@@ -92,7 +100,8 @@ def evaluate(chain: Chain, items: list[Item], out_dir: Path | None, seed: int) -
                 if l.any_alpha and (it.lemma is None or it.lemma == name):
                     summaries[name].record(own, fn(own), None, seed, 0,
                                            source=f"{it.source} (own alpha)", file=it.file)
-    return {"summaries": summaries, "theorem": theorem, "best_certified": best_cert}
+    return {"summaries": summaries, "theorem": theorem, "best_certified": best_cert,
+            "notes": chain_notes}
 
 
 def judge(chain: Chain, ev: dict, exhaust: list[dict]) -> dict:

@@ -25,7 +25,7 @@ from lp.exact import solve
 from .suite import budget_rule
 
 EXACT_MAX_N = 7                  # exact optimum only for small instances
-REFERENCE_ALGORITHMS = ("fcfs", "mcsf", "sorted_f", "sequential_spt")
+REFERENCE_ALGORITHMS = ("fcfs", "mcsf", "sorted_f", "sequential_spt", "gba_list")
 _CACHE_SIZE = 512
 
 
@@ -38,20 +38,47 @@ class _Certified:
     algorithm: str
 
 
+@dataclass
+class SavedReference:
+    """A reference schedule saved in an evidence file, re-checked by ``kvsched.check``
+    (so its cost is a valid upper bound on OPT)."""
+
+    algorithm: str
+    schedule: object
+    objective: int
+    report: object
+
+
 class _InstanceFacts:
     """Reference runs, lower bound and proven optimum of one instance (computed lazily)."""
 
     def __init__(self, inst: Instance):
         self.inst = inst
         self._refs = None
+        self._saved: list[SavedReference] = []
         self._opt_done = False
         self._opt = None
         self._lb = None
 
     def references(self) -> list:
         if self._refs is None:
-            self._refs = [run_algorithm(name, self.inst) for name in REFERENCE_ALGORITHMS]
-        return self._refs
+            from kvsched.algorithms import REGISTRY
+            self._refs = [run_algorithm(name, self.inst) for name in REFERENCE_ALGORITHMS
+                          if name in REGISTRY]
+        return self._refs + self._saved
+
+    def add_saved_reference(self, schedule, label: str) -> None:
+        """Add a schedule from an evidence file (dict with "attempts" or a list of
+        attempts) after checking it; an infeasible one raises the checker's error."""
+        from kvsched.schedule import Schedule
+        sch = Schedule.from_dict(schedule if isinstance(schedule, dict)
+                                 else {"attempts": schedule})
+        if any(r.schedule == sch for r in self._saved):
+            return
+        rep = check(sch, self.inst)
+        self._saved.append(SavedReference(label, sch, int(rep.objective), rep))
+        if self._opt_done and self._opt is None:
+            self._opt_done = False           # a better reference may now meet the bound
 
     def lower_bound(self) -> tuple:
         if self._lb is None:

@@ -137,14 +137,15 @@ def chain_verdict(factor: dict[str, LemmaStatus], certified_violations: list[dic
     """The verdict of a chain from its factor lemmas' statuses and the certified ratios
     above its bound (``[{"ratio", "instance", "file", "basis"}]``)."""
     open_ = tuple(sorted(((n, s.status) for n, s in factor.items() if s.status != PROVED)))
+    broken = [n for n, s in open_ if s == REFUTED]
     if certified_violations:
         w = sorted(certified_violations, key=lambda v: (-v["ratio"], str(v.get("instance"))))[0]
         return Verdict(V_REFUTED, f"REFUTED: certified ALG/REF = {w['ratio']:.6g} > bound on "
-                                  f"{w.get('file') or w.get('instance')} ({w.get('basis', '')})",
+                                  f"{w.get('file') or w.get('instance')} ({w.get('basis', '')})"
+                       + (f"; the chain is also broken at {', '.join(broken)}" if broken else ""),
                        open_)
     if not open_:
         return Verdict(V_PROVED, "PROVED (every factor lemma proved)")
-    broken = [n for n, s in open_ if s == REFUTED]
     cond = ", ".join(f"{n} ({s})" for n, s in open_ if s != REFUTED)
     if broken:
         return Verdict(V_BROKEN, f"BROKEN AT {', '.join(broken)} (refuted)"

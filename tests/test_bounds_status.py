@@ -127,6 +127,20 @@ def test_known_counterexamples_reach_the_gba_verdict():
     assert by["gba-count"]["status"] == "proved"          # no cap: nothing skipped
 
 
+def test_certified_gsa_counterexample_refutes_the_gsa_general_chain():
+    """docs/counterexamples/gsa-huge-prompts.json (docs/proofs.md): GSA's cost over a
+    checked schedule's is above 61.92, so the chain's verdict is REFUTED, certified by a
+    schedule the ledger re-checks itself."""
+    ch = chain_for("gsa", "general")
+    items = [i for i in counterexample_items() if "gsa-huge-prompts" in i.label]
+    assert items and items[0].reference is not None
+    rec = judge(ch, evaluate(ch, items, None, 0), [])
+    assert rec["verdict_kind"] == "REFUTED"
+    w = rec["theorem"]["certified_above_bound"][0]
+    assert w["ratio"] > float(ch.bound) and w["basis"].startswith("certified")
+    assert w["file"] == "docs/counterexamples/gsa-huge-prompts.json"
+
+
 def test_capped_variant_does_not_claim_gba_count_proved():
     capped = from_derivation(derive("gba", "general"), capped=True)
     count = next(l for l in capped.lemmas if l.name == "gba-count")
