@@ -439,6 +439,36 @@ def conditional_ratios() -> dict[str, dict]:
     return out
 
 
+def gsa_unbounded_steps() -> list[AlgebraStep]:
+    """kvsched's ``gsa`` (every unfinished job gets a slice every round) is not
+    O(1)-competitive, even with every peak ``<= eps M`` for a fixed ``eps = 1/m``
+    (docs/proofs.md section 12). Family: ``h`` jobs ``(s = eps M - L, o = L)`` and ``n`` jobs
+    ``(0, L)``, ``M = n L``. GSA: each round ``k`` with ``tau_k < L`` kills every job at its
+    slice end, and the ``h`` prompt-heavy attempts hold ``>= s`` for ``tau_k`` steps each, so
+    the round lasts ``>= h s tau_k / M``; the ``n`` small jobs finish after all those rounds:
+    ``GSA >= n h (eps - L/M) T'`` with ``T' = sum_{tau_k < L} tau_k >= 1``. A feasible
+    schedule: the ``n`` small jobs at once, then the others ``m`` at a time:
+    ``<= n L + h L + L m B (B+1)/2`` with ``B = h/m``. With ``h = sqrt(2 n m)`` the quotient
+    tends to infinity as ``n -> oo`` (sympy limit), for every fixed ``m`` and ``L``."""
+    n_, L_, m_, Tp = sp.symbols("n L m T'", positive=True)
+    h_ = sp.sqrt(2 * n_ * m_)
+    e_ = 1 / m_
+    Mv = n_ * L_
+    alg_lb = n_ * h_ * (e_ - L_ / Mv) * Tp
+    B = h_ / m_
+    ub = n_ * L_ + h_ * L_ + L_ * m_ * B * (B + 1) / 2
+    q = sp.simplify(alg_lb / ub)
+    return [
+        A.identity("round k lasts >= h s tau_k / M, s = eps M - L: h s/M = h (eps - L/M)",
+                   h_ * (e_ * Mv - L_) / Mv, h_ * (e_ - L_ / Mv)),
+        AlgebraStep("GSA / feasible schedule -> oo as n -> oo (fixed eps = 1/m, L, T' >= 1)",
+                    "lim_{n->oo} n h (eps - L/M) T' / (n L + h L + L m B(B+1)/2) = oo, "
+                    "h = sqrt(2 n m), B = h/m, M = n L",
+                    sp.limit(q, n_, sp.oo) == sp.oo, "sympy: limit",
+                    f"quotient {sp.sstr(q)}"),
+    ]
+
+
 def ratio_eps_overlap() -> sp.Expr:
     """GBA-LIST-OVERLAP's finite-eps ratio ``2/(1-eps) alpha^2/(alpha-1) + alpha``."""
     return sp.factor(overlap_dilation_eps(eps) * interval_factor(0))
@@ -483,6 +513,6 @@ def overlap_checks(run, inst) -> list[dict]:
     return out
 
 
-__all__ = ["chains", "proved_ratio", "conditional_ratios", "ratio_eps", "ratio_eps_overlap", "overlap_checks", "lemmas", "round_checks",
+__all__ = ["chains", "proved_ratio", "conditional_ratios", "gsa_unbounded_steps", "ratio_eps", "ratio_eps_overlap", "overlap_checks", "lemmas", "round_checks",
            "area_count_upper", "dilation_general", "dilation_large", "dilation_eps",
            "all_steps", "nonneg_vars"]

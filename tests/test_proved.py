@@ -336,3 +336,23 @@ def test_length_constant_four_is_nearly_reached():
         rows = P.round_checks(run_algorithm("gba_list", inst, alpha=2), inst)
         assert max(Fraction(r["L"], r["b"]) for r in rows) == Fraction(15, 4)
         assert all(r["length_ok"] and r["length_sharp_ok"] for r in rows)
+
+
+def test_gsa_is_not_constant_competitive_even_with_large_memory():
+    """The sympy steps of docs/proofs.md section 12 hold, and on a member of the family
+    (eps = 1/20) GSA's cost is at least the proof's lower bound n h (eps - L/M) T' while a
+    checked schedule costs at most the proof's upper bound."""
+    assert all(st.holds for st in P.gsa_unbounded_steps())
+    from kvsched.algorithms.pipeline import geometric_budgets
+    L, n, m, h = 14, 256, 20, 100
+    M = n * L
+    inst = Instance(s=[M // m - L] * h + [0] * n, o=[L] * (h + n), M=M)
+    assert inst.large_memory_ratio <= 1 / m
+    for a in (2.0, None):
+        run = run_algorithm("gsa", inst, **({} if a is None else {"alpha": a}))
+        taus = geometric_budgets(run.params["alpha"], 20)
+        T_prime = sum(t for t in taus if t < L)
+        assert run.objective >= n * h * Fraction(M // m - L, M) * T_prime
+    B = h // m
+    ref = min(run_algorithm(x, inst).objective for x in ("gba_list", "gba_list_overlap"))
+    assert ref <= n * L + h * L + L * m * B * (B + 1) // 2
