@@ -110,7 +110,7 @@ def item_from_json(data, path: Path, source: str) -> Item | None:
                 alg if isinstance(alg, str) else None, params, ref, ref_name)
 
 
-def load_file(path: str | Path, source: str = "user file") -> Item:
+def load_file(path: str | Path, source: str = "user file", memory: int | None = None) -> Item:
     """One user file for ``--check``: a JSON instance, a saved result, or any instance
     format :func:`kvsched.loaders.load_instance` reads. Raises a KvschedError naming it."""
     p = Path(path)
@@ -130,7 +130,7 @@ def load_file(path: str | Path, source: str = "user file") -> Item:
         return item
     from kvsched.loaders import load_instance
     try:
-        inst = load_instance(p)
+        inst = load_instance(p, memory)
     except InputFormatError:
         raise
     except KvschedError as e:

@@ -49,6 +49,13 @@ def test_table_output(capsys):
     assert "CONDITIONAL ON" in out and "holds" not in out
 
 
+def test_verdict_lines(capsys):
+    assert main(["bounds", "--symbolic", "--verdicts"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("- **GSA general <= 61.92**") and len(lines) >= 4
+    assert lines[3].startswith("- **GBA large <= 6.75**") and "CONDITIONAL ON" in lines[3]
+
+
 def _write(tmp_path, name, obj):
     p = tmp_path / name
     p.write_text(json.dumps(obj))

@@ -25,9 +25,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", nargs="+", metavar="FILE", default=None,
                    help="run every lemma check on these instance files / saved results; "
                         "exit 1 when a lemma is violated")
+    p.add_argument("--memory", "-M", type=int, default=None,
+                   help="memory budget for --check files in CSV form (JSON files carry M)")
     p.add_argument("--random", "--empirical", dest="random", type=int, default=0, metavar="N",
                    help="extra seeded random instances beside the default evidence "
                         "(default 0; statuses must not depend on them)")
+    p.add_argument("--verdicts", action="store_true",
+                   help="print only one verdict line per chain (Markdown, as in the README)")
     p.add_argument("--symbolic", action="store_true",
                    help="no evidence: the derivations and what is proved only")
     p.add_argument("--seed", type=int, default=0, help="seed of --random (default 0)")
@@ -132,7 +136,7 @@ def main(args: argparse.Namespace) -> int:
         raise KvschedError("--points needs --plot PNG")
     if args.check:
         from bounds.evidence import load_file
-        items = [load_file(f) for f in args.check]          # a bad file: one line, exit 2
+        items = [load_file(f, memory=args.memory) for f in args.check]   # bad file: exit 2
         rows = check_items(items)
         emit(args, [check_table(rows)], rows)
         return 1 if any(r["violated"] and r["role"] != "probe" for r in rows) else 0
@@ -142,6 +146,10 @@ def main(args: argparse.Namespace) -> int:
         points = load_points(args.points)
     records = ledger(n_instances=args.random, seed=args.seed, out_dir=args.out,
                      evidence=not args.symbolic)
+    if args.verdicts and not args.json:
+        from bounds.report import verdict_lines
+        print("\n".join(verdict_lines(records, main_only=False)))
+        return 0
     ts = tables(records)
     if args.plot:
         from bounds.plot import plot_bounds
