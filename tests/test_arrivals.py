@@ -224,7 +224,7 @@ from kvsched.checker import check  # noqa: E402
 
 # algorithms owned by another helper that are not release-aware yet (told to the lead);
 # non-strict xfail so that the test starts asserting the day they are
-NOT_YET_ONLINE = {"gba_list"}
+NOT_YET_ONLINE = {"gba_list", "gba_list_overlap"}
 ALL = [pytest.param(n, marks=pytest.mark.xfail(reason="not release-aware yet", strict=False))
        if n in NOT_YET_ONLINE else n for n in sorted(REGISTRY)]
 
