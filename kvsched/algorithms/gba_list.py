@@ -25,6 +25,10 @@ at ``S_j`` was refused at every step of ``[B, S_j)``, so the reservation exceede
 ``S_j - B < 4 A_small / M`` and the round lasts ``< 4 A / M + b_k <= 5 b_k`` steps
 (``< (1 + 2/(1-eps)) b_k`` when every ``p_i <= eps M`` with ``eps <= 1/2``).
 
+Release dates (the online setting, no guarantee proved): as GBA, a round selected at time
+``R`` takes its candidates among the jobs with ``r_i <= R``; when no released job is left,
+time jumps to the next release and ``k`` restarts at 0. Without release dates nothing changes.
+
 ``variant`` exists only for the tests that show the checks can fail: ``"largest-area"``
 selects by largest area first, ``"no-reservation"`` starts small jobs whenever the *current*
 true memory has room (it may overload memory later, so the checker rejects it, or lengthen
@@ -161,10 +165,16 @@ def gba_list(instance: Instance, alpha: float = GBA_LIST_ALPHA,
     rounds: list[RoundRecord] = []
     R, k, power = 0, 0, Fraction(1)
     n_left = instance.n
+    online = bool(instance.r.any())
+    r_sorted = instance.r[order]
     while n_left:
+        if online and not (unfinished[order] & (r_sorted <= R)).any():
+            R = int(instance.r[unfinished].min())     # idle: next busy period, k from 0
+            k, power = 0, Fraction(1)
         b = int(power.numerator // power.denominator)
         power *= a
-        cand = order[(o_sorted <= b) & unfinished[order]]
+        avail = unfinished[order] & (r_sorted <= R) if online else unfinished[order]
+        cand = order[(o_sorted <= b) & avail]
         if cand.size == 0:
             k += 1
             continue
@@ -264,6 +274,8 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
     n_unsel = instance.n
     drain_from: int | None = None
     serial = variant == "serial"
+    online = bool(instance.r.any())
+    r_sorted = instance.r[order]
 
     def is_big(i: int) -> bool:
         return serial or 2 * int(peak[i]) > M
@@ -275,13 +287,16 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
         progress = True
         while progress:
             progress = False
-            if not Q and n_unsel:
+            if not Q and n_unsel and online and not (unselected[order] & (r_sorted <= t)).any():
+                k, power = -1, Fraction(1) / a          # nothing released: wait, then restart
+            elif not Q and n_unsel:
+                avail = unselected[order] & (r_sorted <= t) if online else unselected[order]
                 cand = np.empty(0, dtype=np.int64)
                 while cand.size == 0:
                     k += 1
                     power *= a
                     b = int(power.numerator // power.denominator)
-                    cand = order[(o_sorted <= b) & unselected[order]]
+                    cand = order[(o_sorted <= b) & avail]
                 sel, sel_area = [], 0
                 for i in cand.tolist():
                     if sel_area + int(area[i]) > M * b:
@@ -318,11 +333,14 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
                     heapq.heappush(running, (t + int(o[i]), i))
                     progress = True
             Q = bool(Q_big) or bool(len(Q_small))
-            if not Q and n_unsel:
+            if not Q and n_unsel and (not online or (unselected[order] & (r_sorted <= t)).any()):
                 progress = True                    # select the next round at the same t
         if not Q and not n_unsel:
             break
-        t = running[0][0]                          # Q non-empty: something is running
+        nxt = [running[0][0]] if running else []
+        if not Q and online:                       # waiting for a release
+            nxt.append(int(instance.r[unselected].min()))
+        t = min(nxt)
     jobs = np.arange(instance.n, dtype=np.int64)
     for rec, sel in zip(rounds, round_jobs):
         rec.end = int((start[sel] + o[sel]).max())
