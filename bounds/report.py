@@ -107,8 +107,8 @@ def evidence_table(records: list[dict], command: str) -> str:
         est = th["estimate"]
         lines.append(f"| theorem ALG/OPT <= {r['value_float']:.6g} | consequence | "
                      f"`{r['value']}` | - | {_cell(txt)} | - | "
-                     + (_cell(f"estimate: {est['worst_instance']}: {est['worst_detail']}")
-                        if est["worst_detail"] else "-") + " |")
+                     + (_cell(f"smallest slack: {est['worst_instance']}: {est['worst_detail']} "
+                              f"[{est['basis']}]") if est["worst_detail"] else "-") + " |")
         lines.append("")
     return "\n".join(lines).rstrip()
 
