@@ -38,13 +38,15 @@ ALPHAS = (1.5, 1.75, 2.0, 2.303, 2.6, 3.0, 3.5, 4.0, 5.0, 6.0)
 
 def point(alg: str, regime: str, alpha: float | None, family: dict, values: dict,
           seed: int, *, scale: int = 1, M: int | None = None,
-          family_alpha: float | None = None) -> dict[str, Any]:
-    """One checked evaluation of the family at ``scale`` / ``M`` / ``family_alpha``."""
+          family_alpha: float | None = None, reference: str = "lazy") -> dict[str, Any]:
+    """One checked evaluation of the family at ``scale`` / ``M`` / ``family_alpha``
+    (``reference``: ``lazy`` proves OPT up to ``EXACT_MAX_N`` jobs, ``construction``
+    never solves)."""
     spec = dict(family)
     if family_alpha is not None:
         spec["alpha"] = float(family_alpha)
     inst = ParamFamily.from_dict(spec).build(values, seed, scale=scale, M=M)
-    ev = evaluate(inst.to_dict(), {"alg": alg, "alpha": alpha, "reference": "lazy",
+    ev = evaluate(inst.to_dict(), {"alg": alg, "alpha": alpha, "reference": reference,
                                    "solver": "astar", "time_limit": 30.0, "seed": seed})
     if not ev["consistent"]:
         raise KvschedError(f"inconsistent evaluation at scale={scale}, M={M}, "
@@ -75,7 +77,7 @@ def _grid(axis: str, rec: dict, n_max: int, alphas) -> list[dict[str, Any]]:
 
 
 def curve(rec: dict, axis: str, *, n_max: int = 10_000, alphas=ALPHAS,
-          source: str | None = None) -> dict[str, Any]:
+          source: str | None = None, reference: str = "lazy") -> dict[str, Any]:
     """The growth record of one saved family record along ``axis`` (module doc)."""
     for key in ("family_spec", "family_params", "algorithm", "regime"):
         if not rec.get(key):
@@ -93,8 +95,9 @@ def curve(rec: dict, axis: str, *, n_max: int = 10_000, alphas=ALPHAS,
         a = g.get("alpha", rec.get("alpha"))
         pts.append(point(alg, regime, a, rec["family_spec"], rec["family_params"], seed,
                          scale=g.get("scale", 1), M=g.get("M"),
-                         family_alpha=g.get("alpha")))
-    params = {"axis": axis, "n_max": n_max, "alphas": list(alphas), "source": source}
+                         family_alpha=g.get("alpha"), reference=reference))
+    params = {"axis": axis, "n_max": n_max, "alphas": list(alphas), "source": source,
+              "reference": reference}
     return {"kind": KIND, "algorithm": alg, "regime": regime, "axis": axis,
             "alpha": rec.get("alpha"), "source": source, "family_spec": rec["family_spec"],
             "family_params": rec["family_params"], "family_seed": seed, "points": pts,
@@ -109,7 +112,8 @@ def replay_growth(rec: dict) -> list[tuple[str, bool, str]]:
         q = point(rec["algorithm"], rec["regime"], p["alpha"], rec["family_spec"],
                   rec["family_params"], rec["family_seed"], scale=p["scale"],
                   M=p["M"] if rec["axis"] == "M" else None,
-                  family_alpha=p["family_alpha"] if rec["axis"] == "alpha" else None)
+                  family_alpha=p["family_alpha"] if rec["axis"] == "alpha" else None,
+                  reference=rec["params"].get("reference", "lazy"))
         same = all(q[k] == p[k] for k in ("n", "M", "alg_objective", "ref_objective",
                                           "ratio_label", "lower_bound"))
         out.append((f"{rec['axis']} point n={p['n']} M={p['M']} alpha={p['alpha']:.4g}",
@@ -151,8 +155,9 @@ def plot(curves: list[dict], path, title: str = "") -> None:
         if name != "alpha":
             ax.set_xscale("log")
         ax.grid(True, which="both", alpha=0.3)
-    axes[0].legend(fontsize=6, loc="best")
-    axes[2].legend(fontsize=6, loc="best")
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=6, loc="best")
     fig.suptitle(title or "Certified ratios of the best families (every schedule checked; "
                           "solid: certified lower bound ALG/REF, dotted: estimate ALG/LB)",
                  fontsize=9)

@@ -154,3 +154,28 @@ def test_lemma_objective_record_replays(tmp_path):
 def test_unknown_lemma_is_refused(tmp_path):
     with pytest.raises(KvschedError, match="no behavioural lemma|lemma objectives"):
         optimise(FamilyConfig(**{**SMALL, "objective": "no-such-lemma"}), tmp_path, evals=2)
+
+
+def test_growth_curves_are_checked_and_replay(tmp_path):
+    from adversary.growth import curve, plot, replay_growth
+    _run(tmp_path, 6)
+    rec = json.loads((tmp_path / FamilyConfig(**SMALL).run_name() / "best.json").read_text())
+    n0 = rec["n"]
+    kw = {"reference": "construction"}                     # no solver: fast, deterministic
+    c = curve(rec, "n", n_max=2 * n0, **kw)
+    assert [p["scale"] for p in c["points"]] == [1, 2]
+    assert [p["n"] for p in c["points"]] == [n0, 2 * n0]
+    assert c["points"][0]["alg_objective"] == rec["alg_objective"]
+    for p in c["points"]:
+        assert p["ratio"] <= p["ratio_to_lower_bound"] + 1e-12
+        assert p["ratio_label"] in ("certified", "certified lower bound")
+    m = curve(rec, "M", n_max=2 * n0, **kw)
+    assert [p["M"] for p in m["points"]] == [rec["instance"]["M"], 2 * rec["instance"]["M"]]
+    a = curve(rec, "alpha", alphas=(3.0,), **kw)
+    assert [p["alpha"] for p in a["points"]] == [3.0]
+    assert all(p["bound_general"] is not None for p in a["points"])
+    assert all(ok for _, ok, _ in replay_growth(c))
+    c["points"][1]["alg_objective"] += 1                    # a tampered point is caught
+    assert not all(ok for _, ok, _ in replay_growth(c))
+    plot([m, a], tmp_path / "g.png")
+    assert (tmp_path / "g.png").stat().st_size > 1000
