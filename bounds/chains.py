@@ -14,7 +14,8 @@ length and on-time lemmas is ``rho = c(alpha*)`` (GBA) or ``2 c(alpha*)`` (GSA).
 * ``gba-<regime>`` -- GBA as implemented with its default (no round cap).
 * ``gba-capped-<regime>`` -- the variant GBA(dilation = c(alpha*)) (rounds capped at
   ``ceil(c tau_k)``; the old ledger ran this one): gba-count is then an assumption.
-* chains from :mod:`bounds.proved` when that module exists and exposes ``chains()``.
+* chains from :mod:`bounds.proved` (and any module in :data:`CHAIN_MODULES`) when it
+  exists and exposes ``chains()``.
 """
 from __future__ import annotations
 
@@ -112,25 +113,39 @@ def make_chain(algorithm: str, regime: str, lemmas: list[Lemma], *, about: str |
                  source=source, reference=reference)
 
 
+# modules that may contribute chains through a function ``chains()`` (the hook for proved
+# chains and for chains about further variants, e.g. the non-clairvoyant GSA variants)
+CHAIN_MODULES = ("bounds.proved", "bounds.variant_chains")
+
+
 def _proved_chains() -> list[Chain]:
-    """Chains of :mod:`bounds.proved` (the proof helper's module), if it exists and
-    exposes ``chains()``. Its items are :class:`Chain` objects, or dicts with the keyword
-    arguments of :func:`make_chain` (``algorithm``, ``regime``, ``lemmas``, ``about``, ...)."""
-    if importlib.util.find_spec("bounds.proved") is None:
-        return []
-    from . import proved                          # errors inside it are not hidden
-    if not hasattr(proved, "chains"):
-        return []
+    """Chains of the modules in :data:`CHAIN_MODULES` that exist and expose ``chains()``
+    (:mod:`bounds.proved` is the proof helper's). Items are :class:`Chain` objects, dicts
+    with the keyword arguments of :func:`make_chain` (``algorithm``, ``regime``,
+    ``lemmas``, ``about``, ``doc``, ...), or tuples ``(algorithm, regime, lemmas[, about])``.
+    A module that exists but fails to import raises (errors are not hidden)."""
+    import importlib
     out = []
-    for c in proved.chains():
+    for name in CHAIN_MODULES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        mod = importlib.import_module(name)
+        if hasattr(mod, "chains"):
+            out += _as_chains(mod.chains(), name)
+    return out
+
+
+def _as_chains(items, source: str) -> list[Chain]:
+    out = []
+    for c in items:
         if isinstance(c, Chain):
             out.append(c)
         elif isinstance(c, dict):
-            out.append(make_chain(**{"source": "bounds.proved", **c}))
+            out.append(make_chain(**{"source": source, **c}))
         else:                                     # (algorithm, regime, lemmas[, about])
             alg, regime, lemmas, *rest = c
-            out.append(make_chain(alg, regime, list(lemmas), source="bounds.proved",
-                                  about=rest[0] if rest else f"{alg} (bounds.proved)"))
+            out.append(make_chain(alg, regime, list(lemmas), source=source,
+                                  about=rest[0] if rest else f"{alg} ({source})"))
     return out
 
 
@@ -185,8 +200,8 @@ def checker(lemma: Lemma, chain: Chain):
     if name.startswith("gba_list") and name.endswith(("-count", "-length-general",
                                                        "-length-large")):
         return _proved_round_check(name)
-    if chain.source == "bounds.proved":
-        return None                     # a proved lemma whose check is not wired here
+    if chain.source in CHAIN_MODULES:
+        return None                     # a contributed lemma whose check is not wired here
     raise KeyError(f"no empirical checker named {name!r}")
 
 

@@ -210,3 +210,22 @@ def test_all_statuses_agree_at_two_seeds_and_counts():
         for r, q in zip(base, other):
             assert r["verdict"] == q["verdict"], (r["chain"], n, seed)
             assert [l["status"] for l in r["lemmas"]] == [l["status"] for l in q["lemmas"]]
+
+
+def test_contributed_chains_become_verdict_rows():
+    """bounds.proved's chains() (the hook) appear as verdict rows; an all-proved chain is
+    PROVED, and the same chain with one lemma turned into an assumption is not."""
+    from bounds.chains import _as_chains, all_chains
+    keys = [c.key for c in all_chains()]
+    assert keys[:4] == ["gsa-general", "gsa-large", "gba-general", "gba-large"]
+    proved = [c for c in all_chains() if c.source == "bounds.proved"]
+    if not proved:
+        pytest.skip("bounds.proved exposes no chains")
+    c = proved[0]
+    recs = ledger(evidence=False, chains=[c])
+    assert recs[0]["verdict_kind"] == "PROVED", recs[0]["verdict"]
+    lemmas = [replace(l, establishment=ASSUMPTION) if i == len(c.lemmas) - 1 else l
+              for i, l in enumerate(c.lemmas)]
+    weaker = _as_chains([(c.algorithm, c.regime, lemmas, "test")], "test")[0]
+    rec = ledger(evidence=False, chains=[weaker])[0]
+    assert rec["verdict_kind"] == "CONDITIONAL" and lemmas[-1].name in rec["verdict"]
