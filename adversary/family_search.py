@@ -7,8 +7,10 @@ to maximise an objective of :mod:`adversary.objectives`: the certified ratio ``A
 :mod:`adversary.reference`, so ``ALG/REF <= ALG/OPT``) or a lemma's violation. CMA-ES
 starts from the best point of an initial design (the middle of every range and the
 family's named presets, :data:`adversary.param_family.PRESETS`: shapes, not results) and
-restarts from uniform random points (seed + restart index, population doubling: IPOP)
-when it stalls. After CMA-ES, ``polish``
+restarts (seed + restart index; the population doubles every second restart, IPOP) when
+``es.stop()`` or when ``stall`` generations did not improve the restart's own best: from
+the other design points in decreasing order of their score, then from seeded uniform
+random points. After CMA-ES, ``polish``
 instance-level moves (:func:`adversary.moves.mutate`) climb from the best.
 
 Every new best is saved at once (atomically) under ``out/<run name>/`` in the record
@@ -66,6 +68,8 @@ class FamilyConfig:
     polish: int = 0                  # instance-level moves on the best, after CMA-ES
     family_alpha: float | None = None  # budgets the classes sit above (None: used alpha)
     reference: str = "lazy"          # lazy (proven OPT up to EXACT_MAX_N jobs) | construction
+    stall: int = 20                  # restart CMA-ES after this many generations without
+                                     # improving the current restart's best
 
     def __post_init__(self) -> None:
         if self.alg not in REGISTRY:
@@ -160,9 +164,10 @@ def _initial_design(fam: ParamFamily) -> list[tuple[str, np.ndarray]]:
             + [(f"preset {name}", fam.encode(fam.preset(name))) for name in PRESETS])
 
 
-def _start_name(restart: int) -> str:
-    return ("CMA-ES from the best of the initial design" if restart == 0
-            else f"CMA-ES restart {restart} from a uniform random point")
+def _start_name(state: dict) -> str:
+    r = state["restart"]
+    src = state.get("restart_from") or "the best of the initial design"
+    return f"CMA-ES restart {r} from {src}"
 
 
 def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float | None = None,
@@ -197,7 +202,8 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
         es, np_state = None, None            # CMA-ES starts after the initial design
         design = _initial_design(fam)
         state = {"evals": 0, "generation": 0, "restart": 0, "best": None,
-                 "improvements": [], "polish_done": 0,
+                 "improvements": [], "polish_done": 0, "design": [], "restart_best": None,
+                 "stall": 0, "restart_from": None,
                  "pending": {"X": [list(map(float, x)) for _, x in design], "scores": [],
                              "names": [name for name, _ in design]}}
     ex = executor or SerialExecutor()
@@ -240,10 +246,16 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
 
     cma_evals = evals - cfg.polish if evals is not None else None
     while not done() and (cma_evals is None or state["evals"] < cma_evals):
-        if state.get("pending") is None and es.stop():
+        if state.get("pending") is None and (es.stop() or state["stall"] >= cfg.stall):
             state["restart"] += 1
+            if state["restart"] < len(state["design"]):      # the next design point
+                name, x0 = state["design"][state["restart"]]
+                x0 = np.asarray(x0)
+            else:
+                name, x0 = "a uniform random point", rng.random(fam.dim)
+            state["restart_from"], state["restart_best"], state["stall"] = name, None, 0
             saved = np.random.get_state()                   # cma seeds numpy's global state
-            es = _new_es(fam, rng.random(fam.dim), cfg, state["restart"])
+            es = _new_es(fam, x0, cfg, state["restart"])
             np_state = np.random.get_state()
             np.random.set_state(saved)
         pending = state.get("pending")
@@ -264,14 +276,17 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
             names = pending.get("names")
             origins.append({"values": values, "exact": True, "restart": state["restart"],
                             "start": (f"initial design: {names[i]}" if names
-                                      else _start_name(state["restart"]))})
+                                      else _start_name(state))})
             items.append({"skip": inst.n > cfg.n_max, "instance": inst.to_dict()})
         results = ex.map(_score_item, items, ecfg)
         for res, inst, origin in zip(results, insts, origins):
             consider(res, inst, origin)
             pending["scores"].append(-res["value"] if math.isfinite(res["value"]) else 0.0)
         if len(pending["scores"]) == len(X) and pending.get("names"):   # initial design done
-            x0 = X[int(np.argmin(pending["scores"]))]
+            order = np.argsort(pending["scores"], kind="stable")      # best first
+            state["design"] = [(f"design point {pending['names'][i]}", pending["X"][i])
+                               for i in order.tolist()]
+            x0 = X[int(order[0])]
             saved = np.random.get_state()                   # cma seeds numpy's global state
             es = _new_es(fam, x0, cfg, 0)
             np_state = np.random.get_state()
@@ -280,6 +295,11 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
         elif len(pending["scores"]) == len(X):  # the whole generation is scored: tell CMA-ES
             es.tell(X, pending["scores"])
             state["pending"] = None
+            top = -min(pending["scores"])
+            if state["restart_best"] is None or top > state["restart_best"] + 1e-12:
+                state["restart_best"], state["stall"] = top, 0
+            else:
+                state["stall"] += 1
         else:                                # cut by the evaluation budget: resume here
             state["pending"] = pending
         state["generation"] += 1

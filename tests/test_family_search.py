@@ -179,3 +179,11 @@ def test_growth_curves_are_checked_and_replay(tmp_path):
     assert not all(ok for _, ok, _ in replay_growth(c))
     plot([m, a], tmp_path / "g.png")
     assert (tmp_path / "g.png").stat().st_size > 1000
+
+
+def test_stalled_cma_restarts_from_the_next_design_point(tmp_path):
+    res = _run(tmp_path, 5 + 4 * 4, stall=1)
+    assert res["restart"] >= 1
+    assert res["restart_from"].startswith("design point ")
+    again = _run(tmp_path / "again", 5 + 4 * 4, stall=1)
+    assert again["improvements"] == res["improvements"] and again["restart"] == res["restart"]
