@@ -2,6 +2,10 @@
 ``c * alpha^2/(alpha-1)``-approximation, ``c = 5`` on every instance and
 ``c(eps) = (3 - eps)/(1 - eps) -> 3`` when every peak ``s_i + o_i <= eps M``, ``eps <= 1/2``.
 Minimised over ``alpha > 1``: ``20`` and ``12`` at ``alpha = 2`` (published GBA: 10.67, 6.75).
+GBA-LIST-OVERLAP (rounds pipelined through one list scheduler): ``20`` in general and
+``2/(1-eps) alpha^2/(alpha-1) + alpha -> 5 + 2 sqrt 6 = 9.90`` (``alpha = 1 + sqrt(6)/3``).
+Also proved (:func:`gsa_unbounded_steps`): kvsched's ``gsa`` is not O(1)-competitive, even
+with every peak ``<= eps M`` for a fixed ``eps``.
 
 Every lemma's written proof is in docs/proofs.md; every algebraic step it uses is an
 :class:`bounds.algebra.AlgebraStep` decided here by sympy (identities by ``simplify``;
@@ -35,7 +39,7 @@ ALGORITHM = "gba_list"
 # below only uses that they are >= 0
 s, o, M, p, x, y, b, f, eps = sp.symbols("s o M p x y b f epsilon", nonnegative=True)
 _mi = sp.Symbol("m", integer=True, nonnegative=True)
-c1, c2, W, D, _tt = sp.symbols("c1 c2 W D t", nonnegative=True)
+c1, c2, W, _tt = sp.symbols("c1 c2 W t", nonnegative=True)
 
 
 def area(s_: sp.Expr, o_: sp.Expr) -> sp.Expr:
