@@ -167,6 +167,21 @@ def judge(chain: Chain, ev: dict, exhaust: list[dict]) -> dict:
             "limit_at_1": sp.sstr(m.limit_at_1), "limit_at_oo": sp.sstr(m.limit_at_oo),
             "critical_points": [sp.sstr(c) for c in m.critical_points],
             "lemmas_excluding_alpha_star": d.lemmas_valid_at_minimiser()})
+    # a refuted length lemma: the dilation the evidence needs, and what the count + length
+    # route would then give (a lower bound on that route's ratio, not a bound on ALG/OPT)
+    for l in lemmas:
+        e = l["empirical"]
+        if l["name"].endswith(("-length-general", "-length-large")) and e and e["violations"] \
+                and chain.derivation is not None:
+            c_obs = chain.rho * (1 - e["worst_slack"])
+            f = float(chain.bound) / chain.rho          # R(alpha*) = rho * (the rest)
+            rec["length_dilation_needed"] = {
+                "lemma": l["name"], "rho_claimed": chain.rho, "rho_needed_at_least": c_obs,
+                "route_ratio_at_least": c_obs * f, "instance": e["worst_instance"],
+                "note": f"E_k / T_k reaches {c_obs:.4g} > rho = {chain.rho:.4g} on "
+                        f"{e['worst_instance']}: the count + length route needs a dilation "
+                        f">= {c_obs:.4g}, i.e. a ratio >= {c_obs * f:.4g} at alpha* (published "
+                        f"{chain.published})"}
     ib = next((b for l in lemmas if l["name"].startswith("integer-budgets-")
                for b in l["boxes"] if b.get("worst_slack") is not None), None)
     if ib is not None and ib["worst_slack"] < 0:

@@ -109,6 +109,11 @@ def evidence_table(records: list[dict], command: str) -> str:
                      f"`{r['value']}` | - | {_cell(txt)} | - | "
                      + (_cell(f"smallest slack: {est['worst_instance']}: {est['worst_detail']} "
                               f"[{est['basis']}]") if est["worst_detail"] else "-") + " |")
+        if r.get("length_dilation_needed"):
+            lines += ["", "*Length lemma:* " + r["length_dilation_needed"]["note"] + "."]
+        if r.get("integer_budgets_true_constant"):
+            tc = r["integer_budgets_true_constant"]
+            lines += ["", f"*Integer budgets:* {tc['note']} = {tc['ratio_with_it']:.9g}."]
         lines.append("")
     return "\n".join(lines).rstrip()
 

@@ -99,6 +99,8 @@ def tables(records: list[dict]) -> list[Table]:
         t.add("theorem ALG/OPT <= R(alpha*)", "consequence", r["value"], "-",
               _short(theorem_text(r), 150), "-")
         t.notes.append(f"about: {r['about']}")
+        if r.get("length_dilation_needed"):
+            t.notes.append("length: " + r["length_dilation_needed"]["note"])
         if r.get("integer_budgets_true_constant"):
             tc = r["integer_budgets_true_constant"]
             t.notes.append(f"integer budgets: {tc['note']} = {tc['ratio_with_it']:.9g}")
