@@ -92,8 +92,11 @@ def item_from_json(data, path: Path, source: str) -> Item | None:
     except KvschedError as e:
         raise InputFormatError(str(e), path=str(path)) from None
     name = _rel(path)
+    if inst.r is not None and inst.r.any():
+        raise InputFormatError("has release dates; the ledger's lemmas are about the batch "
+                               "setting (every r_i = 0)", path=str(path))
     if not inst.name:
-        inst = Instance(s=inst.s, o=inst.o, M=inst.M, name=Path(path).stem)
+        inst = Instance(s=inst.s, o=inst.o, M=inst.M, name=name)
     if data.get("kind") == LEMMA_KIND:
         source = "lemma result"
     alg = data.get("algorithm")
@@ -135,6 +138,9 @@ def load_file(path: str | Path, source: str = "user file", memory: int | None = 
         raise
     except KvschedError as e:
         raise InputFormatError(str(e), path=str(p)) from None
+    if inst.r is not None and inst.r.any():
+        raise InputFormatError("has release dates; the ledger's lemmas are about the batch "
+                               "setting (every r_i = 0)", path=str(p))
     return Item(source, str(p), inst, str(p))
 
 

@@ -113,7 +113,7 @@ def evidence_table(records: list[dict], command: str) -> str:
             lines += ["", "*Length lemma:* " + r["length_dilation_needed"]["note"] + "."]
         if r.get("integer_budgets_true_constant"):
             tc = r["integer_budgets_true_constant"]
-            lines += ["", f"*Integer budgets:* {tc['note']} = {tc['ratio_with_it']:.9g}."]
+            lines += ["", f"*Integer budgets:* {tc['note']} = {tc['ratio_with_it']:.12g}."]
         lines.append("")
     return "\n".join(lines).rstrip()
 

@@ -103,7 +103,7 @@ def tables(records: list[dict]) -> list[Table]:
             t.notes.append("length: " + r["length_dilation_needed"]["note"])
         if r.get("integer_budgets_true_constant"):
             tc = r["integer_budgets_true_constant"]
-            t.notes.append(f"integer budgets: {tc['note']} = {tc['ratio_with_it']:.9g}")
+            t.notes.append(f"integer budgets: {tc['note']} = {tc['ratio_with_it']:.12g}")
         if r["evidence_params"]["items"]:
             p = r["run_params"]
             t.notes.append(f"evidence runs: {r['algorithm']} with alpha = {p['alpha']:.6g}, "
