@@ -171,7 +171,8 @@ def replay(path: str | Path, time_limit: float = 60.0, reference: str | None = N
             out.add(f"{what} passes the checker", False, str(e))
     config = {"alg": rec["algorithm"], "alpha": rec.get("alpha"),
               "reference": reference or "exact",
-              "time_limit": time_limit, "cross_check_n": 6}
+              "time_limit": time_limit, "cross_check_n": 6,
+              "seed": rec.get("provenance", {}).get("seed", 0)}    # REF's local search
     if config["reference"] not in REFERENCES:
         raise InputFormatError(f"unknown reference {config['reference']!r}", path=str(path))
     ev = evaluate(rec["instance"], config)
