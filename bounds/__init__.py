@@ -9,10 +9,14 @@ from .derive import (ALGORITHMS, PUBLISHED, REGIMES, Derivation, derive, derive_
                      ratio_expression, ratio_value)
 
 
-def ledger(n_instances: int = 0, seed: int = 0, out_dir=None) -> list[dict]:
-    """The records ``kvsched bounds --json`` prints (see :mod:`bounds.ledger`)."""
+def ledger(n_instances: int = 0, seed: int = 0, out_dir=None, evidence: bool = True
+           ) -> list[dict]:
+    """The records ``kvsched bounds --json`` prints: per chain a verdict, per lemma a status
+    (rules: :mod:`bounds.status`; evidence: :mod:`bounds.evidence`; see
+    :mod:`bounds.ledger`). ``n_instances`` extra seeded random instances; ``evidence=False``
+    for the symbolic part only."""
     from .ledger import ledger as _ledger
-    return _ledger(n_instances=n_instances, seed=seed, out_dir=out_dir)
+    return _ledger(n_instances=n_instances, seed=seed, out_dir=out_dir, evidence=evidence)
 
 
 __all__ = ["alpha", "ALGORITHMS", "REGIMES", "PUBLISHED", "Derivation", "derive",
