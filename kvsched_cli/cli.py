@@ -2,11 +2,17 @@
 
 Any :class:`~kvsched.errors.KvschedError` (bad input, infeasible schedule, ...) is
 printed as one line ``kvsched: error: ...`` and the exit status is 2; never a traceback.
+Usage errors (unknown flags, malformed numbers: ``commands.common.FLAG_RULES``) too. As a
+last line of defence, file-system errors (``OSError``: missing file, a folder given as a
+file, ...) and undecodable or truncated input files (``UnicodeDecodeError``,
+``json.JSONDecodeError``) are reported the same way; the subcommands should name the file
+themselves (``tests/test_bad_input.py``).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 
 from kvsched.errors import KvschedError
@@ -55,6 +61,18 @@ def main(argv: list[str] | None = None) -> int:
         return int(args._main(args) or 0)
     except KvschedError as e:
         print(f"kvsched: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:            # a path that is missing, a folder, unreadable, full, ...
+        where = f": {e.filename}" if e.filename else ""
+        print(f"kvsched: error: {e.strerror or e}{where}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as e:  # a binary file where text was expected
+        print(f"kvsched: error: an input file is not UTF-8 text ({e.reason} at byte "
+              f"{e.start})", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as e:   # a saved file that is truncated or corrupted
+        print(f"kvsched: error: an input file is not valid JSON ({e.msg} at line {e.lineno} "
+              f"column {e.colno})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kvsched: interrupted", file=sys.stderr)

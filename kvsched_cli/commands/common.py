@@ -121,9 +121,23 @@ def check_alpha(alpha: float | None) -> None:
         raise KvschedError(f"--alpha must be > 1, got {alpha}")
 
 
+MAX_MEMORY = 2**40           # a budget beyond this overflows int64 areas (s * o ~ M^2)
+
+
 def instance_from_args(args: argparse.Namespace) -> Instance:
-    return load_instance(args.file, args.memory, limit=args.limit, sample=args.sample,
+    """The instance of ``FILE`` with the shared flags applied; refuses a path that is a
+    folder and a memory budget too large for exact integer arithmetic."""
+    from pathlib import Path
+
+    from kvsched.errors import InputFormatError
+    if args.file is not None and Path(args.file).is_dir():
+        raise InputFormatError(f"{args.file} is a folder, not an instance file")
+    inst = load_instance(args.file, args.memory, limit=args.limit, sample=args.sample,
                          seed=getattr(args, "seed", None), drop_oversized=args.drop_oversized)
+    if int(inst.M) > MAX_MEMORY:
+        raise InputFormatError(f"{args.file}: M = {inst.M} is too large (at most 2**40: "
+                               f"areas s*o must fit in 64-bit integers)")
+    return inst
 
 
 def emit(args: argparse.Namespace, tables: list[Table], payload: Any = None) -> None:
