@@ -17,7 +17,8 @@ from adversary.game.search import guarantee, play
 from adversary.game.tree import decision_tree
 
 TINY = [Family(3, (0,), 3), Family(3, (1, 1), 2), Family(4, (0, 1), 2), Family(4, (0, 0), 2),
-        Family(5, (0, 2), 3), Family(5, (1, 1), 3), Family(5, (0, 1), 3)]
+        Family(5, (0, 2), 3), Family(5, (1, 1), 3), Family(5, (0, 1), 3), Family(4, (0, 1), 3),
+        Family(5, (0, 0), 4)]
 
 
 @pytest.mark.parametrize("fam", TINY, ids=[f.label for f in TINY])
@@ -25,6 +26,12 @@ def test_value_equals_brute_force(fam):
     res = game_value(fam)
     value, _ = brute_value(fam)
     assert res.value == value
+
+
+@pytest.mark.slow
+def test_value_equals_brute_force_three_jobs():
+    fam = Family(6, (0, 1, 2), 2)
+    assert game_value(fam).value == brute_value(fam)[0]
 
 
 @pytest.mark.parametrize("fam", TINY + [Family(6, (0, 1, 2), 2)],
