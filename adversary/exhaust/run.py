@@ -64,8 +64,20 @@ def alpha_tag(alg: str, alpha: float | None) -> str:
     return "none" if a is None else f"{a:g}"
 
 
+_FINGERPRINTS: dict = {}
+
+
 def fingerprint(alg: str, alpha: float | None, lemmas: bool) -> str:
-    """What a chunk result depends on besides the chunk (module docstring)."""
+    """What a chunk result depends on besides the chunk (module docstring). Computed once
+    per process: the workers run the code that was loaded at the start, so a source file
+    edited during a run must not move the rest of the run's checkpoints elsewhere."""
+    key = (alg, alpha, lemmas)
+    if key not in _FINGERPRINTS:
+        _FINGERPRINTS[key] = _fingerprint(alg, alpha, lemmas)
+    return _FINGERPRINTS[key]
+
+
+def _fingerprint(alg: str, alpha: float | None, lemmas: bool) -> str:
     from adversary.records import algorithm_source_digest
     from .lemmas import lemma_suite
     import kvsched
