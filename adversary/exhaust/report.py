@@ -143,6 +143,7 @@ def summary(cfg: ExhaustConfig, alg: str, per: dict, stats: dict | None = None,
         "ratio_params": ratio_params(alg, cfg.alpha),
         "lemma_params": None if su is None or not su.checks else
         {"regime": su.regime, **su.params},
+        "bounds_source_sha1": _bounds_digest(),
         "label": "certified (exact): ALG is a checked schedule, OPT the exact DP optimum "
                  "(checked schedule; cross-checked against lp.astar/lp.brute in tests)",
         "per_nM": rows,
@@ -152,6 +153,19 @@ def summary(cfg: ExhaustConfig, alg: str, per: dict, stats: dict | None = None,
                                         "n_max": cfg.n_max, "M_max": cfg.M_max,
                                         "lemmas": cfg.lemmas}),
     }
+
+
+def _bounds_digest() -> str:
+    """SHA-1 of the ``bounds`` sources when the summary is written. The checkpoint
+    fingerprint does not cover them (docs/exhaustive.md): this says which lemma code the
+    summary was written beside."""
+    import hashlib
+    import bounds
+    h = hashlib.sha1()
+    for f in sorted(Path(bounds.__file__).parent.glob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 def _merge_lemma(a: dict | None, b: dict) -> dict:
