@@ -1,5 +1,9 @@
 """A combinatorial exact solver: A* over step-by-step start decisions, with a strong bound.
 
+Split by concern: this module holds the state space (moves, per-running-set data) and the
+search; :mod:`lp.astar_bound` the admissible bound and the conflict graph;
+:mod:`lp.astar_dominance` the state-dominance store. The proofs of all three are below.
+
 The fast exact method for the small instances kvsched certifies ratios on (on the issue 4
 benchmark the time-indexed integer program of :mod:`lp.exact` needs about 10 s at
 ``n = 14`` and often fails at ``n = 16`` within 60 s; this search typically needs under a
@@ -85,7 +89,6 @@ from __future__ import annotations
 
 import heapq
 import time
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import add
 
@@ -94,6 +97,10 @@ import numpy as np
 from kvsched.checker import Report, check
 from kvsched.instance import Instance
 from kvsched.schedule import Schedule
+
+from . import astar_bound
+from .astar_bound import conflict_cliques, max_overlap  # noqa: F401  (public names)
+from .astar_dominance import Dominance
 
 
 @dataclass
@@ -110,35 +117,6 @@ class AStarResult:
     seconds: float
     report: Report | None = field(default=None, repr=False)
     stopped: str | None = None          # why the search stopped early, if it did
-
-
-def max_overlap(s_i: int, o_i: int, s_j: int, o_j: int, M: int) -> int:
-    """The most steps jobs ``i`` and ``j`` can share in any schedule. With ``j`` started
-    ``d`` steps after ``i`` (``0 <= d < o_i``) they share steps ``u = d .. min(o_i, d+o_j)-1``
-    of ``i``'s run, holding ``(s_i + u + 1) + (s_j + u - d + 1)``, largest at the last
-    shared step; an offset is possible only if that is ``<= M``."""
-    best = 0
-    for a, oa, b, ob in ((s_i, o_i, s_j, o_j), (s_j, o_j, s_i, o_i)):
-        for d in range(oa):
-            u = min(oa, d + ob) - 1
-            if a + u + 1 + b + u - d + 1 <= M:
-                best = max(best, u - d + 1)
-    return best
-
-
-def conflict_cliques(inst: Instance) -> list[list[int]]:
-    """Maximal cliques (two or more jobs) of the conflict graph, which joins jobs that can
-    never run during a common step (:func:`max_overlap` is 0): in any schedule a clique's
-    jobs run one after another."""
-    n, s, o, M = inst.n, inst.s, inst.o, int(inst.M)
-    edges = [(i, j) for i in range(n) for j in range(i + 1, n)
-             if max_overlap(int(s[i]), int(o[i]), int(s[j]), int(o[j]), M) == 0]
-    if not edges:
-        return []
-    import networkx as nx            # only when there is a graph: the import costs 0.2 s
-
-    return sorted(sorted(int(i) for i in q) for q in nx.find_cliques(nx.Graph(edges))
-                  if len(q) >= 2)
 
 
 RULES = ("symmetry", "unit_jobs", "cliques", "dominance")
@@ -235,53 +213,9 @@ class _Search:
         self._info[R] = got
         return got
 
-    def h(self, W: int, R: tuple[int, ...]) -> int:
-        """The admissible bound of the module docstring."""
-        cost, CC, free, used, ends, _, _, _, _, e, _ = self.info(R)
-        M = self.M
-        es = [end for b, end in ends if W & b]
-        k = len(es)
-        tail = self.tail(W & self.in_clique, R, e) if W & self.in_clique else ()
-        nt = len(tail)
-        A = 0
-        for b, ar in self.area_order:
-            if W & b:
-                A += ar
-                T = bisect_left(CC, A) if A <= free else -(-(A + used) // M)
-                k -= 1                                    # completions still to come
-                x = es[-k - 1]
-                if x > T:
-                    T = x
-                if k < nt and tail[k] > T:
-                    T = tail[k]
-                cost += T
-        return cost
-
-    def tail(self, WQ: int, R: tuple[int, ...], e: list[int]) -> list[int]:
-        """``tail[r]``: a bound on the ``r``-th last completion among the waiting jobs from
-        the conflict cliques: a clique's ``c`` waiting jobs run one after another from
-        ``min e`` on, so its ``m``-th completion is ``>= min e + (m smallest o)``, and it is
-        at worst the ``(c - m)``-th last completion overall."""
-        key = (R, WQ)
-        got = self._tail.get(key)
-        if got is not None:
-            return got
-        tail: list[int] = []
-        for Q in self.cliques:
-            K = [(oi, i) for b, oi, i in Q if WQ & b]
-            if len(K) < 2:
-                continue
-            t = min(e[i] for _, i in K)
-            r = len(K)
-            while len(tail) < r:
-                tail.append(0)
-            for oi, _ in K:
-                t += oi
-                r -= 1
-                if t > tail[r]:
-                    tail[r] = t
-        self._tail[key] = tail
-        return tail
+    # the bound (lp.astar_bound): h(W, R) and the clique tail, as methods
+    h = astar_bound.h
+    tail = astar_bound.tail
 
     def moves(self, W: int, R: tuple[int, ...]):
         """``[(S mask, next R)]``: every allowed start set (see the module docstring)."""
@@ -320,93 +254,6 @@ def root_bound(inst: Instance) -> int:
     return _Search(inst).h((1 << inst.n) - 1, ())
 
 
-class _Dominance:
-    """The state-dominance store of the module docstring.
-
-    Per waiting set ``W`` it keeps every admitted state as one *block* of a big integer:
-    the committed profile (``span`` fields of ``pw`` bits: value and a guard bit), then
-    ``v = g + sum_R (o_j - a)`` (a field of ``cw`` bits), then one flag bit. Comparing a
-    new block with all ``k`` stored blocks at once is a SWAR subtraction: with the guard
-    bits set on the minuend, a field's guard survives iff minuend field >= subtrahend
-    field, and subtracting the failed guards of a block from its flag bit clears the flag
-    iff some field failed."""
-
-    def __init__(self, S: _Search, inst: Instance):
-        self.S = S
-        self.vs = vs = S.span * S.pw                   # bits of the profile fields
-        # v field + guard: an expanded state has g <= f <= OPT <= n sum(o) (one job at a
-        # time costs no more), so v <= n sum(o) + n + sum(o); rule (ii) adds e_i + o_i
-        tokens = int(sum(S.o))
-        cw = (inst.n * tokens + inst.n + tokens + 2 * S.span + 1).bit_length() + 1
-        self.L = vs + cw + 1                           # bits per block
-        guards = sum(1 << (S.pw * u + S.pw - 1) for u in range(S.span))
-        self._guard = guards | 1 << (vs + cw - 1)
-        self._flag = 1 << (self.L - 1)
-        self._rep, self._gg, self._hh = [0, 1], [0, self._guard], [0, self._flag]
-        self.store: dict = {}       # W -> [blocks, g of each, R of each, least v]
-        self.dead: set = set()      # open states dropped by a dominating newcomer
-
-    def _masks(self, k: int) -> tuple[int, int, int]:
-        """``(1 per block, guard bits, flag bits)`` repeated over ``k`` blocks."""
-        rep, gg, hh = self._rep, self._gg, self._hh
-        while k >= len(rep):
-            m = len(rep) - 1
-            rep.append(rep[-1] | 1 << (self.L * m))
-            gg.append(gg[-1] | self._guard << (self.L * m))
-            hh.append(hh[-1] | self._flag << (self.L * m))
-        return rep[k], gg[k], hh[k]
-
-    def _stored_below(self, new: int, blocks: int, k: int) -> int:
-        """Flag bits of the stored blocks that are ``<= new`` in every field."""
-        rep, gg, hh = self._masks(k)
-        return (hh - ((((new * rep) | gg) - blocks) & gg ^ gg)) & hh
-
-    def _stored_above(self, new: int, blocks: int, k: int) -> int:
-        """Flag bits of the stored blocks that are ``>= new`` in every field."""
-        rep, gg, hh = self._masks(k)
-        return (hh - (((blocks | gg) - new * rep) & gg ^ gg)) & hh
-
-    def admit(self, W: int, R: tuple[int, ...], g: int, dist: dict) -> bool:
-        """``False`` if a stored state dominates ``(W, R)`` reached at cost ``g`` (rules
-        (i) and (ii)); else store it, mark the open states it dominates dead, and return
-        ``True``."""
-        info = self.S.info(R)
-        profile, v = info[10], g + info[0]
-        block = profile | v << self.vs
-        ent = self.store.get(W)
-        if ent is not None and self._stored_below(block, ent[0], len(ent[2])):
-            return False                               # (i) same W
-        e, o = info[9], self.S.o
-        rest = W
-        while rest:                                    # (ii) one job ahead
-            low = rest & -rest
-            rest ^= low
-            ahead = self.store.get(W ^ low)
-            if ahead is None:
-                continue
-            i = low.bit_length() - 1
-            limit = v + e[i] + o[i]
-            if ahead[3] <= limit and self._stored_below(profile | limit << self.vs,
-                                                        ahead[0], len(ahead[2])):
-                return False
-        if ent is None:
-            self.store[W] = [block, [g], [R], v]
-            return True
-        blocks, gs, rs, _ = ent
-        hit = self._stored_above(block, blocks, len(rs))
-        while hit:
-            low = hit & -hit
-            hit ^= low
-            j = (low.bit_length() - self.L) // self.L
-            if rs[j] != R and dist.get((W, rs[j])) == gs[j]:
-                self.dead.add((W, rs[j]))
-        ent[0] = blocks | block << (self.L * len(rs))
-        gs.append(g)
-        rs.append(R)
-        ent[3] = min(ent[3], v)
-        return True
-
-
 def solve(inst: Instance, upper_bound: Schedule | None = None,
           time_limit: float | None = None, max_states: int = 4_000_000,
           rules: tuple[str, ...] = RULES) -> AStarResult:
@@ -433,7 +280,7 @@ def solve(inst: Instance, upper_bound: Schedule | None = None,
     expansions = 0
     goal = None
     stopped = None
-    dom = _Dominance(S, inst) if S.dominance else None
+    dom = Dominance(S, inst) if S.dominance else None
     dead = dom.dead if dom is not None else set()
     while heap:
         f, negg, _, state = heapq.heappop(heap)

@@ -100,7 +100,7 @@ def solve_cp(inst: Instance, upper_bound: int, lower_bound: int = 0,
             demands.append(1)
     m.AddCumulative(intervals, demands, M)
     if cliques:
-        from .astar import conflict_cliques
+        from .astar_bound import conflict_cliques
         for Q in conflict_cliques(inst):             # jobs that never share a step
             m.AddNoOverlap([intervals[first[i]] for i in Q])
     seen: dict[tuple[int, int], int] = {}
