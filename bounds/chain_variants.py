@@ -36,11 +36,12 @@ from .catalogue import (dilation, integer_budgets_lemma, interval_factor, interv
 from .lemmas import ASSUMPTION, PROVED_BY_HAND, PROVED_SYMBOLIC, Lemma
 from . import algebra as A
 
-VARIANTS = ("gsa_elastic", "gsa_pj", "gsa_level", "gsa_elastic_learn")
+VARIANTS = ("gsa_polite", "gsa_pj", "gsa_elastic", "gsa_level", "gsa_elastic_learn")
+POLITE_SLACK = 4          # gsa_polite's default slack D (kvsched.algorithms.gsa_variants)
+EXTENDING = ("gsa_elastic", "gsa_level", "gsa_elastic_learn")   # unbounded blocking
 REGIMES = ("general", "large")
 DOC = "docs/trace.md"
-ANCHORS = {"gsa_elastic": "gsa_elastic", "gsa_pj": "gsa_pj", "gsa_level": "gsa_level",
-           "gsa_elastic_learn": "gsa_elastic_learn"}
+ANCHORS = {v: v for v in VARIANTS}
 
 
 def overshoot(v: str) -> Lemma:
@@ -89,29 +90,49 @@ def feasible(v: str) -> Lemma:
         role="supporting")
 
 
-def on_time(v: str, regime: str) -> Lemma:
+def blocking_factor(v: str) -> sp.Expr:
+    """``1 + alpha^D`` for gsa_polite (a waiting level-k job can be kept out by extensions
+    up to level k + D, slices up to tau_{k+D} ~ alpha^D tau_k), 1 for the others."""
+    return 1 + alpha ** POLITE_SLACK if v == "gsa_polite" else sp.Integer(1)
+
+
+def on_time(v: str, regime: str, probe: bool = False) -> Lemma:
+    """The variant's on-time lemma (factor ``2 c(alpha)``, times the blocking factor for
+    gsa_polite); with ``probe=True`` gsa_polite's claim without the blocking factor."""
     c = dilation(regime)
-    rho = 2 * c
+    block = sp.Integer(1) if probe else blocking_factor(v)
+    rho = 2 * c * block
     how = {"gsa_elastic": "admits in truncated-area order and extends a slice that fits",
            "gsa_pj": "kills at every slice end and re-queues with a doubled budget",
            "gsa_level": "admits level-k slices before level-(k+1) ones and extends a "
                         "slice that fits",
-           "gsa_elastic_learn": "is gsa_elastic with a learned first budget"}[v]
+           "gsa_elastic_learn": "is gsa_elastic with a learned first budget",
+           "gsa_polite": f"extends a slice only while no waiting job more than "
+                         f"{POLITE_SLACK} levels behind needs the memory"}[v]
+    refuted = (" REFUTED for this variant (docs/trace.md section 4: a long job extended "
+               "to completion blocks short ones; certified ALG/OPT >= 133.7 on the "
+               "blocking family, docs/counterexamples/gsa_elastic-blocking-M40000.json)"
+               if v in EXTENDING else "")
+    factor = "" if block == 1 else f" x (1 + alpha^{POLITE_SLACK}) (bounded blocking)"
     return Lemma(
-        name=f"{v}-on-time-{regime}",
-        statement=(f"{v} (which {how}) completes by time 2 c(alpha) T_k at least as many "
-                   "jobs as any schedule S completes by tau_{k-1}, with c = "
+        name=f"{v}-on-time-{'no-blocking-' if probe else ''}{regime}",
+        statement=(f"{v} (which {how}) completes by time 2 c(alpha){factor} T_k at least "
+                   "as many jobs as any schedule S completes by tau_{k-1}, with c = "
                    f"{sp.sstr(c)} ({'general instances' if regime == 'general' else 'large-memory regime'}). "
                    "The analogue of gsa-on-time; NOT proved: with v-count it would follow "
-                   "from E_k <= 2 c(alpha) T_k, for which no packing argument is known "
+                   "from a time bound on E_k, for which no packing argument is known "
                    "(reservations of worst-case slices, and slices extended past tau_k, "
-                   "can delay level-k work). Checked empirically."),
-        latex=r"N_{%s}(2\,%s\,T_k)\ge N_S(\tau_{k-1})" % (v.replace("_", r"\_"), sp.latex(c)),
-        constant=rho, establishment=ASSUMPTION, regime=regime,
+                   "can delay level-k work). Checked empirically." + refuted
+                   + (" Probe: the same claim without the blocking factor (refuted on "
+                      "small instances, so the factor is needed)." if probe else "")),
+        latex=r"N_{%s}(%s\,T_k)\ge N_S(\tau_{k-1})" % (v.replace("_", r"\_"), sp.latex(rho)),
+        constant=sp.Integer(1) if probe else rho, establishment=ASSUMPTION, regime=regime,
+        role="probe" if probe else "factor",
         alpha_range=(sp.Integer(1), sp.oo) if regime == "large" else (sp.Integer(1),
                                                                        sp.Integer(4)),
         proof="none (assumption); SPEC section 4 reading of the dilation, as for GSA",
-        algebra=_dilation_algebra(regime), empirical=f"{v}-on-time-{regime}")
+        algebra=_dilation_algebra(regime),
+        empirical=None if (probe or block != 1) else f"{v}-on-time-{regime}")
 
 
 def learned_start() -> Lemma:
@@ -136,7 +157,10 @@ def lemmas(v: str, regime: str) -> list[Lemma]:
     out = [interval_lemma(), overshoot(v), integer_budgets_lemma(1), on_time(v, regime)]
     if v == "gsa_elastic_learn":
         out.append(learned_start())
-    return out + [count(v), feasible(v)]
+    out += [count(v), feasible(v)]
+    if v == "gsa_polite":
+        out.append(on_time(v, regime, probe=True))
+    return out
 
 
 def chains() -> list[dict]:
@@ -153,15 +177,19 @@ def ratio(v: str, regime: str) -> sp.Expr:
 def evidence(v: str, regime: str, n_instances: int = 24, seed: int = 0,
              alpha_value: float | None = None) -> dict:
     """Run ``v`` on the ledger's instance suite and check its on-time lemma (rho = 2c) and
-    the theorem ALG/OPT <= R_v(alpha) with :mod:`bounds.empirical`'s checkers. Returns
+    the theorem ALG/OPT <= R_v(alpha) with :mod:`bounds.empirical`'s checkers, at the
+    chain's exact minimiser alpha* unless ``alpha_value`` is given, on the ledger's suite
+    plus :func:`probe_suite`. Returns
     counts, violations and the worst slack of each (large regime: instances with
     max(s+o)/M <= the ledger's large-regime threshold only)."""
     from . import empirical as E
-    a = alpha_value if alpha_value is not None else (2.0 if regime == "large"
-                                                     else float((1 + sp.sqrt(13)) / 2))
-    c = float(dilation(regime).subs(alpha, a))
+    if alpha_value is None:                  # the chain's own exact minimiser
+        from .derive import minimise
+        alpha_value = float(sp.N(minimise(ratio(v, regime)).alpha_star))
+    a = alpha_value
+    c = float(dilation(regime).subs(alpha, a)) * float(blocking_factor(v).subs(alpha, a))
     bound = float(ratio(v, regime).subs(alpha, a))
-    suite = E.instance_suite(n_instances, seed)
+    suite = E.instance_suite(n_instances, seed) + probe_suite()
     if regime == "large":
         suite = [(f, i) for f, i in suite if i.large_memory_ratio <= E.LARGE_REGIME_MAX_RATIO]
     out = {"algorithm": v, "regime": regime, "alpha": a, "bound": bound, "instances": 0,
@@ -180,6 +208,22 @@ def evidence(v: str, regime: str, n_instances: int = 24, seed: int = 0,
                 rec["worst_slack"] = o.slack
                 if key == "theorem":
                     rec["worst_estimate"] = o.detail
+    return out
+
+
+def probe_suite() -> list:
+    """Instances aimed at the extension rule (docs/trace.md section 4): the two-job
+    blocking instance, the blocking family at M = 36, 400, and long jobs beside short
+    large-prompt ones (large regime, max(s+o)/M = 0.1)."""
+    from kvsched import Instance
+    out = [("blocking-2", Instance(s=[1, 35], o=[34, 1], M=36))]
+    for M in (36, 400):
+        n = int(round(M ** 0.5))
+        out.append((f"blocking-M{M}", Instance(s=[1] + [M - 1] * n, o=[M - 2] + [1] * n,
+                                               M=M)))
+    for nl, ns in ((30, 10), (40, 20)):
+        out.append((f"long-short-{nl}-{ns}", Instance(s=[30] * nl + [39] * ns,
+                                                      o=[10] * nl + [1] * ns, M=400)))
     return out
 
 

@@ -32,6 +32,14 @@ All read ``s``, ``M`` and completion (and arrival) events only, through the
     lost) and ``lvl_i += 1``; otherwise it is killed as above with ``b_i <- l'``.
     Extensions are tried (in priority order) before any admission at that step.
 
+* ``polite="level"`` with ``slack = D`` (``gsa_polite``): an extension that fits is still
+  refused -- the job is killed instead -- when the head of the waiting queue has a level
+  more than ``D`` below the job's new level, fits now without the extension and would not
+  fit with it. A waiting job of level ``k`` is thus never kept out by an extension to a
+  level above ``k + D``: the blocking that breaks ``gsa_elastic``'s guarantee (a long job
+  extended to completion while short ones wait, docs/trace.md section 4) is bounded.
+  (``polite="key"``: the same test against the queue keys; measured, not registered.)
+
 ``learn=True``: a job's first budget is the median of the output lengths *completed so
 far* (at least ``tau0``) -- revealed information only, so non-clairvoyant about each job.
 
@@ -61,7 +69,8 @@ def _grow(x: int, alpha: float) -> int:
 
 def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0: int = 1,
                     extend: bool = False, learn: bool = False,
-                    order: str = "area") -> AlgorithmOutput:
+                    order: str = "area", polite: bool | str = False,
+                    slack: int = 0) -> AlgorithmOutput:
     """The common engine of the variants (module docstring)."""
     from ..errors import KvschedError
     if not alpha > 1:
@@ -82,7 +91,8 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
     slice_len: dict[int, int] = {}           # running job -> current slice (steps)
     heap: list[tuple] = []                   # waiting jobs by priority
     ends: list[tuple[int, int]] = []         # (slice end, job) of running attempts
-    stats = {"extensions": 0, "kills": 0, "decision_points": 0, "admissions": 0}
+    stats = {"extensions": 0, "kills": 0, "decision_points": 0, "admissions": 0,
+             "yields": 0}
     by_level_waste: dict[int, int] = {}
 
     def key(j: int) -> tuple:
@@ -91,6 +101,14 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
         if order == "level":
             return (level[j], ta, s[j], j)
         return (ta, s[j], j) if order == "area" else (j,)
+
+    def requeue_key(j: int, b: int) -> tuple:
+        """``j``'s queue key if it were killed now and re-queued with budget ``b``."""
+        old_b = budget[j]
+        budget[j] = b
+        k = key(j)
+        budget[j] = old_b
+        return k
 
     def arrive(jobs) -> None:
         for j in jobs:
@@ -163,11 +181,23 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
             new = min(_grow(ln, alpha), M - s[j])
             level[j] += 1
             if extend and pipe.fits_extension(a, s[j], ln, new):
+                head_fits = False
+                if polite and heap and (heap[0] < requeue_key(j, new) if polite == "key"
+                                        else level[heap[0][-1]] + slack < level[j]):
+                    h = heap[0][-1]          # a waiting job of higher priority than j
+                    lh = min(budget[h] or first_budget(), M - s[h])
+                    head_fits = pipe.fits_at(t, s[h], lh)   # j's reservation ended at t
                 pipe.extend(a, s[j], ln, new)
-                slice_len[j] = new
-                heapq.heappush(ends, (a + new, j))
-                stats["extensions"] += 1
-                continue
+                if head_fits and not pipe.fits_at(t, s[h], lh):
+                    pipe.release(a, s[j], new, a + ln)      # undo: j yields to h
+                    stats["yields"] += 1
+                    new = -1
+                if new > 0:
+                    slice_len[j] = new
+                    heapq.heappush(ends, (a + new, j))
+                    stats["extensions"] += 1
+                    continue
+                new = min(_grow(ln, alpha), M - s[j])
             oracle.kill(j)                   # its reservation ends exactly at t
             stats["kills"] += 1
             by_level_waste[level[j] - 1] = by_level_waste.get(level[j] - 1, 0) + ln
@@ -177,7 +207,7 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
         arrive(arrivals)
         admit(t)
     return AlgorithmOutput(info={"alpha": float(alpha), "tau0": tau0, "learn": learn,
-                                 "extend": extend, "order": order, **stats,
+                                 "extend": extend, "order": order, "polite": polite, **stats,
                                  "max_level": max(level) if n else 0,
                                  "wasted_by_level": dict(sorted(by_level_waste.items()))})
 
@@ -209,6 +239,16 @@ def gsa_elastic_learn(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
                       tau0: int = 1) -> AlgorithmOutput:
     """gsa_elastic with a learned first budget (module docstring)."""
     return per_job_slicing(oracle, alpha, tau0, extend=True, learn=True)
+
+
+@register("gsa_polite", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1, slack=4,
+          description="GSA variant: gsa_elastic whose extension yields to a waiting job "
+                      "more than `slack` levels behind (it is killed when that job fits "
+                      "only without the extension); non-clairvoyant")
+def gsa_polite(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0: int = 1,
+               slack: int = 4) -> AlgorithmOutput:
+    """gsa_elastic with bounded blocking (module docstring)."""
+    return per_job_slicing(oracle, alpha, tau0, extend=True, polite="level", slack=slack)
 
 
 @register("gsa_level", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1,
