@@ -127,6 +127,39 @@ def test_numeric_flags_reject_bad_numbers_in_one_line(flag, text, tmp_path):
         assert_one_line_error(code, err.getvalue(), option)
 
 
+def _boundary_words(rule: NumberRule) -> list[str]:
+    words = ["nan", "inf", "-inf", "x", "", "1e999"]
+    if rule.lo is not None:
+        lo = rule.lo
+        words += [repr(lo) if rule.kind is float else str(int(lo)), str(int(lo) - 1)]
+        if rule.kind is float:
+            words += [repr(lo + 1e-9), repr(float(int(lo)))]
+    if rule.hi is not None:
+        words += [str(int(rule.hi)), str(int(rule.hi) + 1)]
+    return words
+
+
+def test_every_flag_at_its_boundaries():
+    """Deterministic companion of the property test: each flag at its own edges (the
+    lower limit, just below it, the upper limit and beyond, NaN, inf, junk)."""
+    parser = build_parser()
+    sub = parser._subparsers._group_actions[0].choices
+    for command, option, rule in FLAGS:
+        for word in _boundary_words(rule):
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                try:
+                    parser.parse_args([command, *REQUIRED.get(command, []), f"{option}={word}"])
+                    code = 0
+                except SystemExit as e:
+                    code = e.code
+            want = _expected_ok(rule, word)
+            assert (code == 0) == want, (command, option, word, err.getvalue())
+            if not want:
+                assert_one_line_error(code, err.getvalue(), option)
+    assert sub["run"]._option_string_actions["--alpha"].type.open_lo
+
+
 # --- instance files ------------------------------------------------------------------------
 def _instance_json(M, jobs) -> str:
     return json.dumps({"M": M, "jobs": jobs}, allow_nan=True)
