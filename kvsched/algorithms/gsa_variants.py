@@ -3,8 +3,10 @@
 All read ``s``, ``M`` and completion (and arrival) events only, through the
 :class:`~kvsched.oracle.CompletionOracle`. Common structure (*per-job geometric slices*):
 
-* job ``i`` carries a budget ``b_i`` (``tau0`` at its first admission) and a level
-  ``lvl_i`` (how many slices it has been refused); an attempt of ``i`` started at ``a``
+* job ``i`` carries a level ``lvl_i`` and the budget ``b_i = tau_{lvl_i}`` of GSA's budget
+  rule (:class:`~kvsched.algorithms.pipeline.Budgets`: ``1, 2, 4, ...`` at ``alpha = 2``);
+  ``lvl_i`` starts at the smallest ``k`` with ``tau_k >= tau0`` (or ``>=`` the learned
+  first budget) and grows by one at every slice end; an attempt of ``i`` started at ``a``
   *reserves* the worst-case profile ``s_i + (t - a + 1)`` for ``t in [a, a + l)`` with
   slice ``l = min(b_i, M - s_i)`` (``s_i + o_i <= M`` is public, so a slice of ``M - s_i``
   always completes);
@@ -24,12 +26,13 @@ All read ``s``, ``M`` and completion (and arrival) events only, through the
   index (FIFO for a trace in arrival order; used to measure the effect of the order);
 * at a slice end (the job is seen *not* to have completed after ``l`` steps):
 
-  - ``extend=False`` (``gsa_pj``, per-job doubling): kill; ``b_i <- ceil(alpha b_i)``
-    (at least ``b_i + 1``), ``lvl_i += 1``; back to the queue;
-  - ``extend=True`` (``gsa_elastic``, ``gsa_elastic_learn``, ``gsa_level``): try to
-    *extend* the running attempt's reservation to ``l' = min(max(ceil(alpha l), l + 1),
-    M - s_i)`` steps; if the added segment fits, the attempt continues (no progress
-    lost) and ``lvl_i += 1``; otherwise it is killed as above with ``b_i <- l'``.
+  - ``lvl_i += 1`` first; then
+  - ``extend=False`` (``gsa_pj``, per-job doubling): kill; back to the queue with the
+    next budget ``tau_{lvl_i}``;
+  - ``extend=True`` (``gsa_elastic``, ``gsa_elastic_learn``, ``gsa_level``,
+    ``gsa_polite``): try to *extend* the running attempt's reservation to
+    ``l' = min(tau_{lvl_i}, M - s_i)`` steps; if the added segment fits, the attempt
+    continues (no progress lost); otherwise it is killed as above.
     Extensions are tried (in priority order) before any admission at that step.
 
 * ``polite="level"`` with ``slack = D`` (``gsa_polite``): an extension that fits is still
@@ -56,15 +59,10 @@ import numpy as np
 
 from ..oracle import CompletionOracle
 from .base import AlgorithmOutput, register
-from .pipeline import StaggeredPipeline
+from .pipeline import Budgets, StaggeredPipeline
 
 VARIANT_ALPHA = 2.0
 ORDERS = ("area", "level", "index")
-
-
-def _grow(x: int, alpha: float) -> int:
-    """Next budget after ``x``: ``max(ceil(alpha x), x + 1)`` (relative guard 1e-12)."""
-    return max(int(np.ceil(alpha * x * (1 - 1e-12))), x + 1)
 
 
 def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0: int = 1,
@@ -80,6 +78,16 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
     if order not in ORDERS:
         raise KvschedError(f"order = {order!r} must be one of {', '.join(ORDERS)}")
     tau0 = int(tau0)
+    taus = Budgets(alpha)                    # GSA's budget rule tau_0 = 1, tau_1, ...
+
+    def level_of(b: int) -> int:
+        """Smallest k with tau_k >= b (a job's budgets are always some tau_k)."""
+        k = 0
+        while taus[k] < b:
+            k += 1
+        return k
+
+    base = level_of(tau0)
     M, n = oracle.M, oracle.n
     s_view = oracle.s                        # live view: -1 until a job arrives
     s = [0] * n
@@ -96,7 +104,7 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
     by_level_waste: dict[int, int] = {}
 
     def key(j: int) -> tuple:
-        ln = min(budget[j] or tau0, M - s[j])
+        ln = min(budget[j] or taus[base], M - s[j])
         ta = s[j] * ln + ln * (ln + 1) // 2
         if order == "level":
             return (level[j], ta, s[j], j)
@@ -124,7 +132,8 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
         while heap:
             j = heap[0][-1]
             if budget[j] == 0:
-                budget[j] = first_budget()
+                level[j] = level_of(first_budget())
+                budget[j] = taus[level[j]]
                 heapq.heapreplace(heap, key(j))
                 continue
             ln = min(budget[j], M - s[j])
@@ -178,14 +187,14 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
         expired.sort(key=key)
         for j in expired:
             a, ln = start[j], slice_len[j]
-            new = min(_grow(ln, alpha), M - s[j])
+            new = min(taus[level[j] + 1], M - s[j])
             level[j] += 1
             if extend and pipe.fits_extension(a, s[j], ln, new):
                 head_fits = False
                 if polite and heap and (heap[0] < requeue_key(j, new) if polite == "key"
                                         else level[heap[0][-1]] + slack < level[j]):
                     h = heap[0][-1]          # a waiting job of higher priority than j
-                    lh = min(budget[h] or first_budget(), M - s[h])
+                    lh = min(budget[h] or taus[level_of(first_budget())], M - s[h])
                     head_fits = pipe.fits_at(t, s[h], lh)   # j's reservation ended at t
                 pipe.extend(a, s[j], ln, new)
                 if head_fits and not pipe.fits_at(t, s[h], lh):
@@ -197,12 +206,12 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
                     heapq.heappush(ends, (a + new, j))
                     stats["extensions"] += 1
                     continue
-                new = min(_grow(ln, alpha), M - s[j])
+                new = min(taus[level[j]], M - s[j])
             oracle.kill(j)                   # its reservation ends exactly at t
             stats["kills"] += 1
             by_level_waste[level[j] - 1] = by_level_waste.get(level[j] - 1, 0) + ln
             del start[j], slice_len[j]
-            budget[j] = new if extend else max(_grow(budget[j], alpha), new)
+            budget[j] = taus[level[j]]
             heapq.heappush(heap, key(j))
         arrive(arrivals)
         admit(t)
