@@ -124,9 +124,12 @@ def update_doc(path: str | Path, records: list[dict], command: str) -> Path:
         text = path.read_text()
     except OSError as e:
         raise InputFormatError(f"cannot read: {e.strerror}", str(path)) from None
-    if BEGIN not in text or END not in text:
-        raise InputFormatError(f"no {BEGIN} ... {END} block to update", str(path))
-    new = _replace(text, BEGIN, END, evidence_table(records, command))
+    if not any(b in text and e in text for b, e in ((BEGIN, END), (DBEGIN, DEND), (VBEGIN, VEND))):
+        raise InputFormatError(f"no generated block ({BEGIN}, {DBEGIN} or {VBEGIN} with its "
+                               f"end marker) to update", str(path))
+    new = text
+    if BEGIN in new and END in new:
+        new = _replace(new, BEGIN, END, evidence_table(records, command))
     if DBEGIN in new and DEND in new:
         new = _replace(new, DBEGIN, DEND, derived_table(records))
     if VBEGIN in new and VEND in new:

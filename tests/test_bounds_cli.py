@@ -153,4 +153,21 @@ def test_update_doc_rewrites_only_the_generated_blocks(tmp_path, capsys):
     bad = tmp_path / "b.md"
     bad.write_text("no markers\n")
     assert main(["bounds", "--symbolic", "--update-doc", str(bad)]) == 2
-    assert "no <!-- evidence:begin -->" in capsys.readouterr().err
+    assert "no generated block" in capsys.readouterr().err
+    only_verdicts = tmp_path / "c.md"
+    only_verdicts.write_text(f"top\n{VBEGIN}\nold\n{VEND}\nbottom\n")
+    assert main(["bounds", "--symbolic", "--update-doc", str(only_verdicts)]) == 0
+    text = only_verdicts.read_text()
+    assert "old" not in text and "**GBA large <= 6.75**" in text and text.endswith("bottom\n")
+
+
+def test_readme_states_the_verdicts_the_ledger_computes():
+    """The README's verdict block is the ledger's output on the committed evidence: a saved
+    result that changes a verdict must come with `kvsched bounds --update-doc README.md`."""
+    from pathlib import Path
+
+    from bounds import ledger
+    from bounds.report import VBEGIN, VEND, verdict_lines
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split(VBEGIN, 1)[1].split(VEND, 1)[0].strip()
+    assert block == "\n".join(verdict_lines(ledger(out_dir=None), main_only=False))
