@@ -12,7 +12,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mutants.catalogue import MUTANTS  # noqa: E402
-from mutants.run import StaleMutant, apply, run, stale_mutants  # noqa: E402
+from mutants.catalogue import Mutant  # noqa: E402
+from mutants.run import StaleMutant, apply, run, run_one, stale_mutants  # noqa: E402
 
 
 def test_every_mutant_applies_to_the_current_code():
@@ -37,6 +38,13 @@ def test_a_stale_mutant_is_refused(tmp_path):
     (tmp_path / m.file).write_text(m.find + "\n" + m.find + "\n")   # twice: ambiguous
     with pytest.raises(StaleMutant):
         apply(m, tmp_path)
+
+
+def test_a_mutant_marked_stale_is_skipped_and_reported():
+    m = Mutant("x", "cli", "no/such/file.py", "a", "b", "a bug", ("tests/test_cli.py",),
+               stale="the code moved (bounds split)")
+    rec = run_one(m, [], m.tests, 1.0)
+    assert rec["outcome"] == "stale" and "moved" in rec["detail"]
 
 
 @pytest.mark.slow
