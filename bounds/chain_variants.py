@@ -37,7 +37,7 @@ from .lemmas import ASSUMPTION, PROVED_BY_HAND, PROVED_SYMBOLIC, Lemma
 from . import algebra as A
 
 VARIANTS = ("gsa_polite", "gsa_pj", "gsa_elastic", "gsa_level", "gsa_elastic_learn")
-POLITE_SLACK = 4          # gsa_polite's default slack D (kvsched.algorithms.gsa_variants)
+POLITE_SLACK = 3          # gsa_polite's default slack D (kvsched.algorithms.gsa_variants)
 EXTENDING = ("gsa_elastic", "gsa_level", "gsa_elastic_learn")   # unbounded blocking
 REGIMES = ("general", "large")
 DOC = "docs/trace.md"

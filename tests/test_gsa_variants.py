@@ -156,12 +156,12 @@ def test_chains_compose_to_gsa_expression_and_are_honest():
 def test_extension_blocks_a_short_job_and_polite_bounds_it():
     """The on-time counterexample (docs/trace.md section 4): gsa_elastic extends the long
     job to completion while the short one (exact OPT runs it first: OPT = 1 + 35) waits 34
-    steps; gsa_polite kills the long job once it is more than 4 levels ahead."""
+    steps; gsa_polite kills the long job once it is more than 3 levels ahead."""
     inst = Instance(s=[1, 35], o=[34, 1], M=36)
     el = run_algorithm("gsa_elastic", inst).report.completion
     po = run_algorithm("gsa_polite", inst).report.completion
     assert el.tolist() == [34, 35]
-    assert po[1] <= 1 + sum(budgets_below(34)[:5])     # killed at the end of level 4
+    assert po[1] <= 1 + sum(budgets_below(34)[:4])     # killed at the end of level 3
 
 
 def test_blocking_family_certifies_an_unbounded_ratio_for_gsa_elastic():
@@ -189,10 +189,10 @@ def test_chain_evidence_runs_the_ledger_checks():
 @pytest.mark.parametrize("M", [16384, 65536, 262144])
 def test_trace_goal(trace_path, M):
     """gsa_elastic (chain refuted) meets the goal at every M; gsa_polite (chain conditional)
-    meets it at 65536 and 262144 and is 17.8 % below FCFS at 16384 (docs/trace.md)."""
+    meets it too (docs/trace.md)."""
     from kvsched.loaders import load_instance
     inst = load_instance(trace_path, M)
     el, po, fc, gb = (run_algorithm(a, inst).objective
                       for a in ("gsa_elastic", "gsa_polite", "fcfs", "gba"))
     assert el <= 0.8 * fc and el <= 2 * gb
-    assert po <= (0.85 if M == 16384 else 0.8) * fc and po <= 2 * gb
+    assert po <= 0.8 * fc and po <= 2 * gb

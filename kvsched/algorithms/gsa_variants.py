@@ -43,6 +43,10 @@ All read ``s``, ``M`` and completion (and arrival) events only, through the
   extended to completion while short ones wait, docs/trace.md section 4) is bounded.
   (``polite="key"``: the same test against the queue keys; measured, not registered.)
 
+``backfill = B`` (``gsa_polite``): when the head of the queue does not fit, the next ``B``
+waiting jobs in priority order are started if their reservations fit now (the head keeps
+its place; no other rule changes).
+
 ``learn=True``: a job's first budget is the median of the output lengths *completed so
 far* (at least ``tau0``) -- revealed information only, so non-clairvoyant about each job.
 
@@ -68,7 +72,7 @@ ORDERS = ("area", "level", "index")
 def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0: int = 1,
                     extend: bool = False, learn: bool = False,
                     order: str = "area", polite: bool | str = False,
-                    slack: int = 0) -> AlgorithmOutput:
+                    slack: int = 0, backfill: int = 0) -> AlgorithmOutput:
     """The common engine of the variants (module docstring)."""
     from ..errors import KvschedError
     if not alpha > 1:
@@ -100,7 +104,7 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
     heap: list[tuple] = []                   # waiting jobs by priority
     ends: list[tuple[int, int]] = []         # (slice end, job) of running attempts
     stats = {"extensions": 0, "kills": 0, "decision_points": 0, "admissions": 0,
-             "yields": 0}
+             "yields": 0, "backfilled": 0}
     by_level_waste: dict[int, int] = {}
 
     def key(j: int) -> tuple:
@@ -138,13 +142,38 @@ def per_job_slicing(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0
                 continue
             ln = min(budget[j], M - s[j])
             if not pipe.fits_at(t, s[j], ln):
+                if backfill:
+                    fill(t)
                 return
             heapq.heappop(heap)
-            oracle.start(j)
-            stats["admissions"] += 1
-            start[j], slice_len[j] = t, ln
-            pipe.reserve(t, s[j], ln)
-            heapq.heappush(ends, (t + ln, j))
+            launch(j, t, ln)
+
+    def launch(j: int, t: int, ln: int) -> None:
+        oracle.start(j)
+        stats["admissions"] += 1
+        start[j], slice_len[j] = t, ln
+        pipe.reserve(t, s[j], ln)
+        heapq.heappush(ends, (t + ln, j))
+
+    def fill(t: int) -> None:
+        """Backfilling: the next ``backfill`` waiting jobs behind the blocked head, in
+        priority order, each started if its reservation fits now."""
+        held = [heapq.heappop(heap)]                    # the blocked head
+        for _ in range(min(backfill, len(heap))):
+            item = heapq.heappop(heap)
+            j = item[-1]
+            if budget[j] == 0:
+                level[j] = level_of(first_budget())
+                budget[j] = taus[level[j]]
+                item = key(j)
+            ln = min(budget[j], M - s[j])
+            if pipe.fits_at(t, s[j], ln):
+                launch(j, t, ln)
+                stats["backfilled"] += 1
+            else:
+                held.append(item)
+        for item in held:
+            heapq.heappush(heap, item)
 
     def head_fit_time(t: int) -> int | None:
         """First step after ``t`` at which the blocked head's reservation fits (the
@@ -250,14 +279,17 @@ def gsa_elastic_learn(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
     return per_job_slicing(oracle, alpha, tau0, extend=True, learn=True)
 
 
-@register("gsa_polite", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1, slack=4,
+@register("gsa_polite", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1, slack=3,
+          backfill=8,
           description="GSA variant: gsa_elastic whose extension yields to a waiting job "
                       "more than `slack` levels behind (it is killed when that job fits "
-                      "only without the extension); non-clairvoyant")
+                      "only without the extension), with backfilling of the next "
+                      "`backfill` waiting jobs behind a blocked head; non-clairvoyant")
 def gsa_polite(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA, tau0: int = 1,
-               slack: int = 4) -> AlgorithmOutput:
-    """gsa_elastic with bounded blocking (module docstring)."""
-    return per_job_slicing(oracle, alpha, tau0, extend=True, polite="level", slack=slack)
+               slack: int = 3, backfill: int = 8) -> AlgorithmOutput:
+    """gsa_elastic with bounded blocking and backfilling (module docstring)."""
+    return per_job_slicing(oracle, alpha, tau0, extend=True, polite="level", slack=slack,
+                           backfill=backfill)
 
 
 @register("gsa_level", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1,
