@@ -263,7 +263,8 @@ def gsa_pj(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
 @register("gsa_elastic", clairvoyant=False, alpha=VARIANT_ALPHA, tau0=1,
           description="GSA variant: per-job geometric slices, a slice that ends is "
                       "extended x alpha when its reservation still fits, killed only "
-                      "when memory is needed (non-clairvoyant)")
+                      "when memory is needed (non-clairvoyant; no constant competitive "
+                      "ratio: docs/trace.md section 4)")
 def gsa_elastic(oracle: CompletionOracle, alpha: float = VARIANT_ALPHA,
                 tau0: int = 1) -> AlgorithmOutput:
     """Per-job doubling with extension instead of kill when it fits (module docstring)."""
