@@ -244,3 +244,30 @@ def test_mcsf_admits_between_completions():
     assert run_algorithm("mcsf", inst).schedule == Schedule.from_attempts([(0, 0, 2), (1, 1, 3)])
     coarse = run_algorithm("mcsf", inst, every_step=False)
     assert coarse.schedule == Schedule.from_attempts([(0, 0, 2), (1, 2, 3)])
+
+
+# -- the peers of issue 15: mlfq and random ------------------------------------------------
+def test_random_order_is_seeded():
+    from kvsched import Instance
+    from kvsched.algorithms import run_algorithm
+    rng = np.random.default_rng(0)
+    o = rng.integers(1, 6, size=12)
+    inst = Instance(s=np.zeros(12, dtype=int), o=o, M=6)
+    a = run_algorithm("random", inst, seed=1).schedule
+    b = run_algorithm("random", inst, seed=1).schedule
+    c = run_algorithm("random", inst, seed=2).schedule
+    assert a == b and a != c
+
+
+def test_mlfq_skip_join_and_demotion():
+    """A long prompt joins a lower queue (skip-join): with memory for one job, the short
+    prompt goes first although it has the higher index; a job that has run its quantum is
+    demoted and preempted by a fresh top-queue job (recompute: a restart is counted)."""
+    from kvsched import Instance
+    from kvsched.algorithms import run_algorithm
+    inst = Instance(s=[600, 0], o=[1, 1], M=601)
+    sch = run_algorithm("mlfq", inst, q0=1, prefill_rate=64).schedule.sorted()
+    assert sch.job.tolist()[0] == 1
+    inst = Instance(s=[1, 17], o=[38, 2], M=40, r=[0, 20])
+    res = run_algorithm("mlfq", inst, q0=1, prefill_rate=64)
+    assert res.report.restarts >= 1 and res.report.completion[1] == 22
