@@ -38,9 +38,10 @@ All read ``s``, ``M`` and completion (and arrival) events only, through the
 * ``polite="level"`` with ``slack = D`` (``gsa_polite``): an extension that fits is still
   refused -- the job is killed instead -- when the head of the waiting queue has a level
   more than ``D`` below the job's new level, fits now without the extension and would not
-  fit with it. A waiting job of level ``k`` is thus never kept out by an extension to a
-  level above ``k + D``: the blocking that breaks ``gsa_elastic``'s guarantee (a long job
-  extended to completion while short ones wait, docs/trace.md section 4) is bounded.
+  fit with it. The head of the queue is thus never kept out by an extension to a level
+  above its own plus ``D``: the blocking that breaks ``gsa_elastic``'s guarantee (a long
+  job extended to completion while short ones wait, docs/trace.md section 4) is bounded
+  for the next job to be admitted.
   (``polite="key"``: the same test against the queue keys; measured, not registered.)
 
 ``backfill = B`` (``gsa_polite``): when the head of the queue does not fit, the next ``B``
