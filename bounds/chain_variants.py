@@ -107,8 +107,9 @@ def on_time(v: str, regime: str, probe: bool = False) -> Lemma:
            "gsa_level": "admits level-k slices before level-(k+1) ones and extends a "
                         "slice that fits",
            "gsa_elastic_learn": "is gsa_elastic with a learned first budget",
-           "gsa_polite": f"extends a slice only while no waiting job more than "
-                         f"{POLITE_SLACK} levels behind needs the memory"}[v]
+           "gsa_polite": f"extends a slice unless the queue's head, more than "
+                         f"{POLITE_SLACK} levels behind, fits only without the extension, "
+                         f"and backfills behind a blocked head"}[v]
     refuted = (" REFUTED for this variant (docs/trace.md section 4: a long job extended "
                "to completion blocks short ones; certified ALG/OPT >= 133.7 on the "
                "blocking family, docs/counterexamples/gsa_elastic-blocking-M40000.json)"
