@@ -115,7 +115,7 @@ def make_chain(algorithm: str, regime: str, lemmas: list[Lemma], *, about: str |
 
 # modules that may contribute chains through a function ``chains()`` (the hook for proved
 # chains and for chains about further variants, e.g. the non-clairvoyant GSA variants)
-CHAIN_MODULES = ("bounds.proved", "bounds.variant_chains")
+CHAIN_MODULES = ("bounds.proved", "bounds.chain_variants")
 
 
 def _proved_chains() -> list[Chain]:

@@ -28,7 +28,10 @@ def verdict_lines(records: list[dict], main_only: bool = True) -> list[str]:
         if main_only and r["chain"] not in MAIN:
             continue
         name = r["chain"].replace("-general", " general").replace("-large", " large")
-        bound = f"R(alpha*) = {r['value']} = {r['value_float']:.6g}"
+        exact = str(r["value"])
+        bound = (f"R(alpha*) = {exact} = {r['value_float']:.6g}" if len(exact) <= 40 else
+                 f"R(alpha*) = {r['value_float']:.6g}, alpha* an algebraic root; "
+                 f"exact form in --json")
         if r["chain"] in MAIN:
             name = f"{r['algorithm'].upper()} {r['regime']}"
             pub = "" if r["published"] is None else f" <= {r['published']:g}"
