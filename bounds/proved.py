@@ -21,6 +21,7 @@ area-count upper bound on any schedule, length against ``c b_k``, exact integers
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -337,7 +338,10 @@ def lemmas(regime: str, algorithm: str = ALGORITHM) -> list[Lemma]:
     if algorithm == OVERLAP:
         return [interval_lemma_per_rank(), area_bound_lemma(), overlap_count_lemma(),
                 overlap_length_lemma(regime)]
-    raise ValueError(f"nothing is proved for {algorithm!r}; proved: {ALGORITHM}, {OVERLAP}")
+    if algorithm == "gba_list_fifo":
+        return fifo_lemmas(regime)
+    raise ValueError(f"nothing is proved for {algorithm!r}; proved: {ALGORITHM}, {OVERLAP}, "
+                     "gba_list_fifo")
 
 
 def chains() -> list[dict]:
@@ -345,7 +349,7 @@ def chains() -> list[dict]:
     decided by sympy (``all(step.holds for l in lemmas for step in l.algebra_steps())``)."""
     return [{"algorithm": alg, "regime": r, "lemmas": lemmas(r, alg),
              "doc": f"{DOC}#{alg.replace('_', '-')}-{r}"}
-            for alg in (ALGORITHM, OVERLAP) for r in ("general", "large")]
+            for alg in (ALGORITHM, OVERLAP, "gba_list_fifo") for r in ("general", "large")]
 
 
 @lru_cache(maxsize=None)
@@ -371,7 +375,7 @@ def ratio_eps() -> sp.Expr:
 
 def all_steps() -> list[AlgebraStep]:
     out = [st for c in chains() for l in c["lemmas"] for st in l.algebra_steps()]
-    for alg in (ALGORITHM, OVERLAP):
+    for alg in (ALGORITHM, OVERLAP, "gba_list_fifo"):
         for r in ("general", "large"):
             out += proved_ratio(alg, r)["global_minimum_steps"]
     return out
@@ -392,7 +396,7 @@ def round_checks(run, inst) -> list[dict]:
     ``L_k (M - P) < 2 A_k + b_k (M - P)`` with ``P = max peak``. Exact integers.
     A gba_list_overlap run is dispatched to :func:`overlap_checks` (same keys; there ``L``
     is ``F_k`` and ``A`` is ``W_k``, and ``length_ok`` means ``F_k <= 5 sum_{j<=k} b_j``)."""
-    if getattr(run, "algorithm", None) == OVERLAP:
+    if getattr(run, "algorithm", None) in (OVERLAP, "gba_list_fifo"):
         return overlap_checks(run, inst)
     from kvsched.algorithms.gba_list import floor_budgets
     C = np.sort(run.report.completion)
@@ -517,6 +521,172 @@ def overlap_checks(run, inst) -> list[dict]:
     return out
 
 
-__all__ = ["chains", "proved_ratio", "conditional_ratios", "gsa_unbounded_steps", "ratio_eps", "ratio_eps_overlap", "overlap_checks", "lemmas", "round_checks",
+# --- GBA-LIST-FIFO: strict queue order, partial rounds ------------------------------------
+FIFO = "gba_list_fifo"
+ALGORITHMS_PROVED = (ALGORITHM, OVERLAP, FIFO)
+_c1 = sp.Symbol("c1", positive=True)
+
+
+def fifo_rank_factor(c: sp.Expr) -> sp.Expr:
+    """``K = (2 alpha - 1)/(alpha - 1) + alpha/c1``: the partial-round lemma's constant, so
+    that ``c1 K = c1 (2 alpha - 1)/(alpha - 1) + alpha`` (``c1`` the start lemma's constant;
+    ``(2 alpha - 1)/(alpha - 1) = alpha/(alpha - 1) + 1``: the rounds before ``m`` plus the
+    part of round ``m`` that ``S`` itself completes)."""
+    return sp.together(alpha / (alpha - 1) + 1) + alpha / c
+
+
+@lru_cache(maxsize=None)
+def fifo_c1_large() -> sp.Expr:
+    """``lim_{eps -> 0} 2/(1 - eps) = 2`` (the start lemma's constant, large memory)."""
+    return sp.limit(small_factor(eps), eps, 0)
+
+
+def ratio_eps_fifo() -> sp.Expr:
+    """GBA-LIST-FIFO's finite-eps ratio ``2/(1-eps) (2 alpha - 1)/(alpha - 1) + alpha``
+    (every peak ``<= eps M``, ``eps <= 1/2``)."""
+    c = small_factor(eps)
+    return sp.factor(c * fifo_rank_factor(c))
+
+
+def _fifo_start_algebra() -> list[AlgebraStep]:
+    return [*_length_algebra_general()[:2], *_length_algebra_eps()[:2],
+            A.identity("c1 = lim_{eps->0} 2/(1-eps) = 2", fifo_c1_large(), sp.Integer(2))]
+
+
+def _fifo_rank_algebra() -> list[AlgebraStep]:
+    T1 = geometric_partial_sum(_mi - 1)            # T_{m-1}
+    K = fifo_rank_factor(_c1)
+    R = _c1 * K
+    return [
+        A.identity("T_{m-1} = sum_{r<m} alpha^r: T_{-1} = 0 (m = 0, no earlier round)",
+                   T1.subs(_mi, 0), sp.Integer(0)),
+        A.identity("alpha/(alpha-1) alpha^(m-1) - T_{m-1} = 1/(alpha-1) > 0",
+                   alpha / (alpha - 1) * alpha ** (_mi - 1) - T1, 1 / (alpha - 1)),
+        A.identity("alpha^m = alpha * alpha^(m-1) < alpha C* (C* > alpha^(m-1))",
+                   alpha ** _mi, alpha * alpha ** (_mi - 1)),
+        A.identity("c1 (T_{m-1} + C*) + alpha^m < (c1 (alpha/(alpha-1) + 1) + alpha) C* "
+                   "= c1 K C*", _c1 * (alpha / (alpha - 1) + 1) + alpha, R),
+        nonneg_vars("m = 0: c1 (0 + 1) + 1 <= c1 K (alpha = 1 + t)",
+                    (R - _c1 - 1).subs(alpha, 1 + _tt), (_c1, _tt),
+                    "c1 alpha/(alpha-1) + alpha - 1 >= 0"),
+        A.identity("large memory: c1 K at c1 = 2 is 2 (2 alpha - 1)/(alpha - 1) + alpha",
+                   fifo_c1_large() * fifo_rank_factor(fifo_c1_large()),
+                   2 * (2 * alpha - 1) / (alpha - 1) + alpha),
+        A.identity("eps form: c1(eps) K(c1(eps)) = 2/(1-eps) (2 alpha-1)/(alpha-1) + alpha",
+                   ratio_eps_fifo(), 2 / (1 - eps) * (2 * alpha - 1) / (alpha - 1) + alpha),
+    ]
+
+
+def fifo_lemmas(regime: str) -> list[Lemma]:
+    if regime == "general":
+        return [interval_lemma_per_rank(), area_bound_lemma(),
+                Lemma(name=f"{FIFO}-count",
+                      statement=("N(F_k) >= N_S(alpha^k) for every schedule S: rounds are "
+                                 "selected as in GBA-LIST-OVERLAP (the strict queue changes "
+                                 "only when a selected job starts)."),
+                      latex=r"N_{ALG}(F_k)\ge N_S(\alpha^k)", constant=sp.Integer(1),
+                      establishment=PROVED_BY_HAND, reference=f"{DOC}#lemma-fifo-general",
+                      proof="The exchange argument of gba_list-count.",
+                      empirical=f"{FIFO}-count"),
+                Lemma(name=f"{FIFO}-length-general",
+                      statement=("GBA-LIST-FIFO: F_k < 4 W_k/M + D_k + b_k <= 5 T_k, as for "
+                                 "GBA-LIST-OVERLAP: before the last start of rounds <= k the "
+                                 "head of the queue is refused at every step (reservation "
+                                 "> M/2) or it is a round's first big job waiting for the "
+                                 "drain (<= b_{r-1} steps)."),
+                      latex=r"F_k\le 5\,T_k", constant=dilation_general(),
+                      establishment=PROVED_BY_HAND, regime="general",
+                      reference=f"{DOC}#lemma-fifo-general",
+                      proof="docs/proofs.md section 13 (the proof of section 10 with "
+                            "'the head' for 'every waiting job').",
+                      algebra=_overlap_algebra_general, empirical=f"{FIFO}-length-general")]
+    if regime != "large":
+        raise ValueError(f"regime must be 'general' or 'large', got {regime!r}")
+    return [
+        area_bound_lemma(),
+        Lemma(name=f"{FIFO}-start-large",
+              statement=("GBA-LIST-FIFO with every peak <= eps M, eps <= 1/2: every job j "
+                         "starts at S_j with S_j ((1-eps) M + 1) <= sum of p_i o_i over the "
+                         "jobs queued before j < 2 A_{<j}, so S_j < c1 A_{<j}/M with "
+                         "c1 = 2/(1-eps) -> 2 (A_{<j}: area queued before j)."),
+              latex=r"S_j<\tfrac{2}{1-\epsilon}\,A_{<j}/M", constant=fifo_c1_large(),
+              establishment=PROVED_BY_HAND, regime="large",
+              reference=f"{DOC}#lemma-fifo-start",
+              proof="At every step before S_j the head of the queue (at or before j) was "
+                    "refused; starts follow the queue order.",
+              algebra=_fifo_start_algebra, empirical=f"{FIFO}-start-large"),
+        Lemma(name=f"{FIFO}-partial-round",
+              statement=("If S_j < c1 A_{<j}/M for every job j of a queue made of the "
+                         "GBA-LIST rounds in order, each round in area order, then for every "
+                         "schedule S and every rank i, C_(i) < (c1 (2 alpha-1)/(alpha-1) + "
+                         "alpha) C*_(i): with m = min{k : alpha^k >= C*_(i)}, the rounds "
+                         "before m and the first x = N_S(C*) - |rounds < m| jobs of round m "
+                         "(area <= M C*) complete by c1 (T_{m-1} + C*) + b_m. Constant "
+                         "K = (2 alpha-1)/(alpha-1) + alpha/c1 (times c1 from the start "
+                         "lemma)."),
+              latex=r"C_{(i)}<\big(c_1\tfrac{2\alpha-1}{\alpha-1}+\alpha\big)C^*_{(i)}",
+              constant=fifo_rank_factor(fifo_c1_large()), establishment=PROVED_BY_HAND,
+              regime="large", reference=f"{DOC}#lemma-fifo-rank",
+              proof="Count (exchange argument restricted to the first x jobs of round m) "
+                    "plus the start lemma; docs/proofs.md section 13.",
+              algebra=_fifo_rank_algebra, empirical=f"{FIFO}-rank-large"),
+    ]
+
+
+def fifo_start_checks(run, inst) -> dict:
+    """Per job of a gba_list_fifo run with every peak ``<= P <= M/2``: the start lemma
+    ``S_j (M - P + 1) <= sum_{i queued before j} p_i o_i`` (exact integers). Returns the
+    number of jobs checked, the violations (job ids) and the worst slack
+    ``1 - S_j (M - P + 1) / sum`` (0 when nothing is queued before j and S_j = 0)."""
+    q = np.asarray(run.info["queue"], dtype=np.int64)
+    P = int((inst.s + inst.o).max())
+    Mi = int(inst.M)
+    if 2 * P > Mi:
+        return {"applicable": False, "checked": 0, "violations": [], "worst_slack": 1.0}
+    S = np.asarray(run.schedule.start)[np.argsort(run.schedule.job)][q].astype(object)
+    w = ((inst.s + inst.o) * inst.o)[q].astype(object)
+    before = np.concatenate([[0], np.cumsum(w)[:-1]]).astype(object)
+    lhs = S * (Mi - P + 1)
+    bad = [int(q[i]) for i in range(len(q)) if lhs[i] > before[i]]
+    sl = [1 - Fraction(int(lhs[i]), int(before[i])) for i in range(len(q)) if before[i] > 0]
+    return {"applicable": True, "checked": len(q), "violations": bad,
+            "worst_slack": float(min(sl)) if sl else 1.0}
+
+
+def fifo_rank_checks(run, inst) -> dict:
+    """The partial-round lemma without OPT, for every integer ``t >= 1`` until ``n*(t) = n``
+    (a gba_list_fifo run, every peak ``<= P <= M/2``): with ``m = min{k : b_k >= t}`` and
+    ``W`` the area selected in rounds ``< m``, ALG completes at least ``n*(t)`` (the most
+    jobs any schedule completes by ``t``) by ``2 (W + M t)/(M - P + 1) + b_m``. Exact."""
+    from kvsched.algorithms.gba_list import floor_budgets
+    P = int((inst.s + inst.o).max())
+    Mi, n = int(inst.M), int(inst.n)
+    if 2 * P > Mi:
+        return {"applicable": False, "checked": 0, "violations": [], "worst_slack": 1.0}
+    C = np.sort(run.report.completion)
+    area_by_k: dict[int, int] = {}
+    for r in run.rounds:
+        area_by_k[r.k] = area_by_k.get(r.k, 0) + int(r.extra["selected_area"])
+    bud = floor_budgets(run.params["alpha"], 2 + max(area_by_k) + 64)
+    bad, worst, t, checked = [], 1.0, 0, 0
+    while True:
+        t += 1
+        ns = area_count_upper(inst, t)
+        m = next(k for k, bk in enumerate(bud) if bk >= t)
+        W = sum(v for k, v in area_by_k.items() if k < m)
+        bound = Fraction(2 * (W + Mi * t), Mi - P + 1) + bud[m]
+        got = int(np.searchsorted(C, bound.numerator // bound.denominator, side="right"))
+        checked += 1
+        if got < ns:
+            bad.append({"t": t, "m": m, "bound": float(bound), "N_alg": got, "n_star": ns})
+        if ns:      # the ns-th completion against the bound
+            worst = min(worst, float(1 - Fraction(int(C[ns - 1])) / bound))
+        if ns >= n:
+            break
+    return {"applicable": True, "checked": checked, "violations": bad, "worst_slack": worst}
+
+
+__all__ = ["fifo_lemmas", "fifo_start_checks", "fifo_rank_checks", "ratio_eps_fifo",
+           "fifo_rank_factor", "chains", "proved_ratio", "conditional_ratios", "gsa_unbounded_steps", "ratio_eps", "ratio_eps_overlap", "overlap_checks", "lemmas", "round_checks",
            "area_count_upper", "dilation_general", "dilation_large", "dilation_eps",
            "all_steps", "nonneg_vars"]

@@ -48,6 +48,21 @@ def _R_eps_at(a, peak: int, M: int) -> Fraction:
     return Fraction(str(sp.Rational(r)))
 
 
+@lru_cache(maxsize=None)
+def _R_eps_fifo_at(a, peak: int, M: int) -> Fraction:
+    r = P.ratio_eps_fifo().subs({ALPHA: sp.Rational(Fraction(a)), P.eps: sp.Rational(peak, M)})
+    return Fraction(str(sp.Rational(r)))
+
+
+def _R_eps_fifo(inst: Instance, a) -> Fraction | None:
+    """GBA-LIST-FIFO's eps ratio 2/(1-eps) (2a-1)/(a-1) + a with eps = max peak / M (None
+    if some peak > M/2: then the general ratio 5 a^2/(a-1) applies)."""
+    P_ = int((inst.s + inst.o).max())
+    if 2 * P_ > inst.M:
+        return None
+    return _R_eps_fifo_at(a, P_, int(inst.M))
+
+
 def _R_eps(inst: Instance, a) -> Fraction | None:
     """GBA-LIST-OVERLAP's eps ratio for this instance (None if some peak > M/2)."""
     P_ = int((inst.s + inst.o).max())
@@ -69,8 +84,27 @@ def _violations(inst: Instance, a=2, variant: str = "proved",
     return bad
 
 
+def _fifo_violations(inst: Instance, a, variant: str = "proved") -> list[str]:
+    """GBA-LIST-FIFO: the general (section 10) checks per k, and with every peak <= M/2
+    the start lemma per job and the partial-round lemma per t (exact integers)."""
+    run = run_algorithm("gba_list_fifo", inst, alpha=a, variant=variant)
+    assert run.report.wasted_tokens == 0
+    bad = []
+    for rec in P.overlap_checks(run, inst):
+        for key in ("count_ok", "length_ok", "length_sharp_ok", "length_eps_ok", "drain_ok"):
+            if key in rec and not rec[key]:
+                bad.append(f"gba_list_fifo {inst.name} alpha={a} k={rec['k']}: {key} {rec}")
+    st, rk = P.fifo_start_checks(run, inst), P.fifo_rank_checks(run, inst)
+    bad += [f"gba_list_fifo {inst.name} alpha={a}: start lemma fails for job {j}"
+            for j in st["violations"]]
+    bad += [f"gba_list_fifo {inst.name} alpha={a}: partial-round lemma fails {v}"
+            for v in rk["violations"]]
+    return bad
+
+
 def _both(inst: Instance, a) -> list[str]:
-    return _violations(inst, a) + _violations(inst, a, algorithm="gba_list_overlap")
+    return (_violations(inst, a) + _violations(inst, a, algorithm="gba_list_overlap")
+            + _fifo_violations(inst, a))
 
 
 def _rank_violations(inst: Instance, a, variant: str = "proved", algorithm: str = "gba_list",
@@ -85,6 +119,8 @@ def _rank_violations(inst: Instance, a, variant: str = "proved", algorithm: str 
     R = _R(a, algorithm)
     if algorithm == "gba_list_overlap" and _R_eps(inst, a) is not None:
         R = _R_eps(inst, a)
+    if algorithm == "gba_list_fifo" and _R_eps_fifo(inst, a) is not None:
+        R = _R_eps_fifo(inst, a)
     out = [f"rank {i}: {c} > R * {cs}" for i, (c, cs) in enumerate(zip(C.tolist(), Cs.tolist()))
            if c > R * cs]
     if run.objective > R * opt.objective:
@@ -99,7 +135,8 @@ def test_every_algebra_step_holds_and_every_lemma_is_proved():
     assert all(st.holds for st in steps), [st.name for st in steps if not st.holds]
     ch = P.chains()
     assert {(c["algorithm"], c["regime"]) for c in ch} == {
-        (a, r) for a in ("gba_list", "gba_list_overlap") for r in ("general", "large")}
+        (a, r) for a in ("gba_list", "gba_list_overlap", "gba_list_fifo")
+        for r in ("general", "large")}
     for c in ch:
         assert c["doc"].startswith("docs/proofs.md#")
         for lem in c["lemmas"]:
@@ -190,7 +227,7 @@ def test_trace_sample_never_breaks_a_lemma():
     bad = []
     for M, seed in ((8192, 0), (16384, 1), (1 << 17, 2)):
         inst = trace_instance(300, seed, M)
-        bad += _both(inst, 2) + _both(inst, 1.8165)
+        bad += _both(inst, 2) + _both(inst, 1.8165) + _fifo_violations(inst, 2.4142)
     assert not bad, bad[:5]
 
 
@@ -212,6 +249,8 @@ def _exhaustive(M_max: int):
             bad += _both(inst, a)
         bad += _rank_violations(inst, 2, opt=opt)
         bad += _rank_violations(inst, 1.8165, algorithm="gba_list_overlap", opt=opt)
+        for a in (2.4142, 3):
+            bad += _rank_violations(inst, a, algorithm="gba_list_fifo", opt=opt)
         # the area-count bound is an upper bound on the optimum's count
         C = np.sort(opt.report.completion)
         for t in range(1, int(C[-1]) + 1):
@@ -241,6 +280,8 @@ def test_ratio_against_proven_optima():
             bad += _rank_violations(inst, a, opt=opt)
             bad += _rank_violations(inst, a, algorithm="gba_list_overlap", opt=opt)
         bad += _rank_violations(inst, 1.8165, algorithm="gba_list_overlap", opt=opt)
+        for a in (2, 2.4142, 3):
+            bad += _rank_violations(inst, a, algorithm="gba_list_fifo", opt=opt)
     assert not bad, bad[:5]
 
 
@@ -356,3 +397,88 @@ def test_gsa_is_not_constant_competitive_even_with_large_memory():
     B = h // m
     ref = min(run_algorithm(x, inst).objective for x in ("gba_list", "gba_list_overlap"))
     assert ref <= n * L + h * L + L * m * B * (B + 1) // 2
+
+
+# --- GBA-LIST-FIFO (docs/proofs.md section 13) --------------------------------------------
+def test_fifo_ratio_minima():
+    """Large memory 5 + 2 sqrt 2 at alpha = 1 + sqrt 2 (was 9.90); every peak <= M/2: 13 at
+    alpha = 3; general 20. Computed, unique global minima."""
+    from bounds.derive import minimise
+    lg, gn = P.proved_ratio("gba_list_fifo", "large"), P.proved_ratio("gba_list_fifo", "general")
+    assert sp.simplify(lg["expression"] - (2 * (2 * ALPHA - 1) / (ALPHA - 1) + ALPHA)) == 0
+    assert sp.simplify(lg["alpha_star"] - (1 + sp.sqrt(2))) == 0 and lg["unique_minimum"]
+    assert sp.simplify(lg["value"] - (5 + 2 * sp.sqrt(2))) == 0
+    assert float(lg["value"]) < float(P.proved_ratio("gba_list_overlap", "large")["value"])
+    assert (gn["alpha_star"], gn["value"]) == (2, 20)
+    half = minimise(sp.factor(P.ratio_eps_fifo().subs(P.eps, sp.Rational(1, 2))))
+    assert (half.alpha_star, half.value) == (3, 13) and half.is_unique_minimum
+    assert sp.simplify(sp.limit(P.ratio_eps_fifo(), P.eps, 0) - lg["expression"]) == 0
+
+
+def test_fifo_certificate_rejects_wrong_steps():
+    """Charging only the rounds before m (dropping the '+ 1' of (2a-1)/(a-1) = a/(a-1) + 1)
+    is not an identity, and the m = 0 step fails with a ratio below c1 + 1."""
+    c1, t = sp.symbols("c1 t", positive=True)
+    wrong = A_identity = __import__("bounds.algebra", fromlist=["identity"]).identity
+    assert not A_identity("wrong", c1 * ALPHA / (ALPHA - 1) + ALPHA,
+                          c1 * P.fifo_rank_factor(c1)).holds
+    assert not P.nonneg_vars("wrong m=0", (c1 * ALPHA / (ALPHA - 1) - c1 - 1).subs(ALPHA, 1 + t),
+                             (c1, t), "wrong").holds
+    assert wrong is A_identity
+
+
+COUNT_HALF_BOX = 1595
+
+
+def test_fifo_exhaustive_peaks_at_most_half():
+    """Every instance with M <= 10, n <= 3 and every peak <= M/2 (the eps form's domain):
+    start lemma per job, partial-round lemma per t, at alpha in (1.5, 2, 1 + sqrt 2, 3)."""
+    bad, count = [], 0
+    for M in range(2, 11):
+        types = [(s_, o_) for o_ in range(1, M // 2 + 1) for s_ in range(0, M // 2 - o_ + 1)]
+        for n in range(1, 4):
+            for ms in itertools.combinations_with_replacement(types, n):
+                inst = Instance(s=[x for x, _ in ms], o=[y for _, y in ms], M=M,
+                                name=f"half-box-M{M}-{ms}")
+                count += 1
+                for a in (1.5, 2, 2.4142, 3):
+                    bad += _fifo_violations(inst, a)
+    assert count == COUNT_HALF_BOX and not bad, bad[:5]
+
+
+def test_fifo_peaks_at_most_half_random_many_jobs():
+    bad = []
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        M = int(rng.choice([10, 20, 40, 200]))
+        n = int(rng.integers(5, 60))
+        o = rng.integers(1, M // 2 + 1, n)
+        s = [int(rng.integers(0, M // 2 - x + 1)) if rng.random() < 0.3 else 0 for x in o]
+        inst = Instance(s=s, o=o.tolist(), M=M)
+        for a in (2, 2.4142):
+            bad += _fifo_violations(inst, a)
+    assert not bad, bad[:5]
+
+
+def test_fifo_start_lemma_is_nearly_tight():
+    """Jobs with s = 0 reserve their peak while holding on average half of it: the start
+    lemma's slack on full rounds of such jobs is small (the factor 2 of p o <= 2a is paid)."""
+    inst = Instance(s=[0] * 200, o=[10] * 200, M=100)
+    st = P.fifo_start_checks(run_algorithm("gba_list_fifo", inst, alpha=2.4142), inst)
+    assert st["applicable"] and not st["violations"] and st["worst_slack"] < 0.25
+
+
+def test_fifo_mutants_are_caught():
+    """Skip-and-continue (the overlapped rule) breaks the per-job start lemma; selecting the
+    largest areas breaks the partial-round count; running jobs alone breaks both."""
+    inst = Instance(s=[0, 6, 0, 0, 0], o=[5, 4, 10, 7, 8], M=20)
+    assert not _fifo_violations(inst, 3)
+    assert any("start lemma" in v for v in _fifo_violations(inst, 3, "skip"))
+    inst = Instance(s=[4] + [0] * 10 + [4, 4], o=[1, 1, 3, 5, 1, 1, 1, 2, 1, 5, 3, 1, 1], M=10)
+    assert not _fifo_violations(inst, 3)
+    assert any("partial-round" in v for v in _fifo_violations(inst, 3, "largest-area"))
+    inst = many_tiny(200, M=40)
+    v = _fifo_violations(inst, 2, "serial")
+    assert any("start lemma" in x for x in v) and any("partial-round" in x for x in v)
+    assert _rank_violations(inst, 2, "serial", "gba_list_fifo")
+    assert not _rank_violations(inst, 2, algorithm="gba_list_fifo")

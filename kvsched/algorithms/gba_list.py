@@ -88,6 +88,17 @@ class _Waiting:
             if pk <= room:
                 chosen.append(idx)
                 room -= pk
+        return self._remove(chosen)
+
+    def take_strict(self, room: int) -> list[int]:
+        """Strict list order (no skipping): start the head while its peak fits the room."""
+        if not len(self.jobs):
+            return []
+        cum = np.cumsum(self.p)
+        cnt = int(np.searchsorted(cum, room, side="right"))
+        return self._remove(list(range(cnt)))
+
+    def _remove(self, chosen: list[int]) -> list[int]:
         started = self.jobs[chosen].tolist()
         keep = np.ones(len(self.jobs), dtype=bool)
         keep[chosen] = False
@@ -253,13 +264,23 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
     """
     if variant not in ("proved", "serial"):
         raise KvschedError(f"variant = {variant!r}: choose from proved, serial")
+    return _overlap_core(instance, alpha, serial=(variant == "serial"), strict=False,
+                         reverse=False, variant=variant)
+
+
+def _overlap_core(instance: Instance, alpha, *, serial: bool, strict: bool, reverse: bool,
+                  variant: str, largest: bool = False) -> AlgorithmOutput:
+    """The one list scheduler of GBA-LIST-OVERLAP (``strict=False``: skip and continue)
+    and GBA-LIST-FIFO (``strict=True``: the head of ``Q`` blocks everything behind it).
+    ``reverse`` (a mutant) reverses the order of each round's small jobs; ``largest`` (a
+    deliberately broken mutant) selects by *largest* area first."""
     a = Fraction(alpha)
     if not a > 1:
         raise KvschedError(f"alpha = {alpha!r} must be > 1")
     s, o, M = instance.s, instance.o, int(instance.M)
     area = instance.area
     peak = (s + o).astype(np.int64)
-    order = np.lexsort((np.arange(instance.n), s, o, area))
+    order = np.lexsort((np.arange(instance.n), s, o, -area if largest else area))
     o_sorted = o[order]
     unselected = np.ones(instance.n, dtype=bool)
     start = np.full(instance.n, -1, dtype=np.int64)
@@ -273,7 +294,7 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
     k, power, t = -1, Fraction(1) / a, 0
     n_unsel = instance.n
     drain_from: int | None = None
-    serial = variant == "serial"
+    queue: list[int] = []                        # Q's order, for the checks
     online = bool(instance.r.any())
     r_sorted = instance.r[order]
 
@@ -307,6 +328,9 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
                 n_unsel -= len(sel)
                 big = [i for i in sel if is_big(i)]
                 small = [i for i in sel if not is_big(i)]
+                if reverse:
+                    small = small[::-1]
+                queue += big + small
                 Q_big = big
                 Q_small = _Waiting(small, peak[small])
                 round_jobs.append(sel)
@@ -327,7 +351,8 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
                     heapq.heappush(running, (t + int(o[i]), i))
                     progress = True
             else:
-                for i in Q_small.take(M - reserved):
+                for i in (Q_small.take_strict(M - reserved) if strict
+                          else Q_small.take(M - reserved)):
                     start[i] = t
                     reserved += int(peak[i])
                     heapq.heappush(running, (t + int(o[i]), i))
@@ -350,4 +375,34 @@ def gba_list_overlap(instance: Instance, alpha: float = GBA_LIST_OVERLAP_ALPHA,
     return AlgorithmOutput(schedule, rounds,
                            info={"alpha": float(alpha), "variant": variant,
                                  "rounds": len(rounds), "last_k": k,
-                                 "budgets": [r.budget for r in rounds]})
+                                 "budgets": [r.budget for r in rounds],
+                                 "queue": queue})
+
+
+# --- GBA-LIST-FIFO: the overlapped list scheduler in strict queue order -------------------
+GBA_LIST_FIFO_ALPHA = 2.4142   # ~ 1 + sqrt(2), minimiser of 2(2a-1)/(a-1) + a (large memory)
+FIFO_VARIANTS = ("proved", "skip", "reversed", "largest-area", "serial")
+
+
+@register("gba_list_fifo", clairvoyant=True, alpha=GBA_LIST_FIFO_ALPHA, variant="proved",
+          description="GBA-LIST-FIFO: GBA-LIST-OVERLAP with a strict queue (no skipping: the "
+                      "first unstarted job blocks the rest); a job's start is bounded by the "
+                      "area queued before it, so partial rounds count (large memory: "
+                      "5 + 2 sqrt 2 = 7.83, docs/proofs.md section 13)")
+def gba_list_fifo(instance: Instance, alpha: float = GBA_LIST_FIFO_ALPHA,
+                  variant: str = "proved") -> AlgorithmOutput:
+    """GBA-LIST-FIFO(alpha): rounds selected as in GBA-LIST (``b_k = floor(alpha^k)``,
+    smallest-area prefix with area ``<= M b_k``), queued round after round (big jobs of a
+    round first, then its small jobs in area order); at every event the head of the queue
+    starts if it fits (small: ``reserved + p <= M``; big, ``2p > M``: ``reserved == 0``),
+    and nothing behind a blocked head starts. Every step before the start of job ``j`` has
+    a refused head, so ``S_j (M - P + 1) <= sum of p_i o_i over the jobs queued before j``
+    when every peak ``<= P <= M/2``. ``variant``: ``"skip"`` (skip and continue: the
+    overlapped variant's rule), ``"reversed"`` (small jobs of a round in decreasing area),
+    ``"largest-area"`` (rounds select the largest areas first), ``"serial"`` (every job
+    alone) exist for the tests that show the checks can fail."""
+    if variant not in FIFO_VARIANTS:
+        raise KvschedError(f"variant = {variant!r}: choose from {', '.join(FIFO_VARIANTS)}")
+    return _overlap_core(instance, alpha, serial=(variant == "serial"),
+                         strict=(variant != "skip"), reverse=(variant == "reversed"),
+                         variant=variant, largest=(variant == "largest-area"))
