@@ -86,7 +86,9 @@ def save_violation(cfg: ExhaustConfig, alg: str, lemma: str, v: dict) -> Path:
            "provenance": provenance(0, {"exhaust": True, "n_max": cfg.n_max,
                                         "M_max": cfg.M_max, "lemma": lemma})}
     folder = Path(cfg.out) / f"{alg}-a{alpha_tag(alg, cfg.alpha)}"
-    return atomic_write_json(folder / f"lemma-{lemma}-smallest.json", rec)
+    # the smallest violation depends on the box: one file per lemma and box
+    return atomic_write_json(folder / f"lemma-{lemma}-smallest-n{cfg.n_max}-M{cfg.M_max}.json",
+                             rec)
 
 
 def summary(cfg: ExhaustConfig, alg: str, per: dict, stats: dict | None = None,
