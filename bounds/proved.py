@@ -436,7 +436,8 @@ def conditional_ratios() -> dict[str, dict]:
     one = sp.limit(WORK_FACTOR / 2 / (1 - eps), eps, 0)        # the factor 2 removed
     out = {}
     for key, R in (("gba_list, true-profile packing", (1 + one) * F0),
-                   ("gba_list_overlap, true-profile packing", (one + (alpha - 1) / alpha) * F0)):
+                   ("gba_list_overlap, true-profile packing", (one + (alpha - 1) / alpha) * F0),
+                   ("gba_list_fifo, true-profile packing", one * fifo_rank_factor(one))):
         mn = minimise(sp.factor(R))
         out[key] = {"expression": sp.factor(R), "alpha_star": mn.alpha_star, "value": mn.value}
     from .derive import derive

@@ -482,3 +482,29 @@ def test_fifo_mutants_are_caught():
     assert any("start lemma" in x for x in v) and any("partial-round" in x for x in v)
     assert _rank_violations(inst, 2, "serial", "gba_list_fifo")
     assert not _rank_violations(inst, 2, algorithm="gba_list_fifo")
+
+
+def test_fifo_docs_state_the_computed_numbers():
+    """docs/proofs.md section 13 quotes the computed minima (large, eps = 1/2, general) and
+    the overlapped variant's eps = 1/2 minimum it compares with."""
+    from bounds.derive import minimise
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "proofs.md").read_text()
+    lg = P.proved_ratio("gba_list_fifo", "large")["value"]
+    assert f"`5 + 2 sqrt 2` = {float(lg):.3f}" in doc and "`alpha* = 1 + sqrt 2`" in doc
+    half = minimise(sp.factor(P.ratio_eps_fifo().subs(P.eps, sp.Rational(1, 2))))
+    assert f"minimum **{half.value}** at `alpha = {half.alpha_star}`" in doc
+    ov = minimise(sp.factor(P.ratio_eps_overlap().subs(P.eps, sp.Rational(1, 2))))
+    assert f"{float(ov.value):.2f} there" in doc
+    assert f"({COUNT_HALF_BOX} instances, 4 alphas)" in doc
+    R = P.proved_ratio("gba_list_fifo", "large")["expression"]
+    assert 0 <= float(R.subs(ALPHA, sp.Rational(Fraction(2.4142))) - lg) < 1e-6
+    assert P.proved_ratio("gba_list_fifo", "general")["value"] == 20
+
+
+def test_fifo_conditional_true_profile_is_computed():
+    """The conditional (not proved) consequence quoted in section 11: c1 = 1 in the
+    partial-round lemma gives (2a-1)/(a-1) + a, minimum 5 at alpha = 2."""
+    c = P.conditional_ratios()["gba_list_fifo, true-profile packing"]
+    assert (c["alpha_star"], c["value"]) == (2, 5)
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "proofs.md").read_text()
+    assert f"minimum **{c['value']} at alpha = {c['alpha_star']}**" in doc
