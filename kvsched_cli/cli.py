@@ -23,6 +23,13 @@ class _Parser(argparse.ArgumentParser):
     ``kvsched: error: ...`` and exit 2, like every other bad input (not argparse's
     usage block)."""
 
+    def parse_known_args(self, args=None, namespace=None):
+        # argparse drops a "--" given as a flag's value (--seed=--) and stores [] silently
+        for a in (sys.argv[1:] if args is None else args):
+            if isinstance(a, str) and a.startswith("-") and a.endswith("=--"):
+                self.error(f"argument {a.split('=', 1)[0]}: expected a value, got '--'")
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str):
         cmd = self.prog.split(" ", 1)[1] if " " in self.prog else ""
         hint = f" (see `kvsched {cmd} --help`)" if cmd else " (see `kvsched --help`)"

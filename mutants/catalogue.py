@@ -178,7 +178,8 @@ MUTANTS: list[Mutant] = [
            "CP-SAT's model holds one unit less memory per job than the rule", CPSAT_TESTS),
     Mutant("cpsat-proof-on-time-limit", "exact", "lp/cpsat_backend.py",
            "status == cp_model.OPTIMAL, int(bound)", "True, int(bound)",
-           "CP-SAT's feasible answer at the time limit is called optimal", CPSAT_TESTS),
+           "CP-SAT's feasible answer at the time limit is called optimal",
+           (*CPSAT_TESTS, KILLS)),
     # --- the command line (kvsched_cli) ----------------------------------------------------
     Mutant("cli-open-bound-closed", "cli", "kvsched_cli/commands/common.py",
            "(x < self.lo or (self.open_lo and x == self.lo))", "(x < self.lo)",

@@ -93,3 +93,36 @@ def test_round_length_check_sees_a_long_round():
     run = NS(result=NS(rounds=[NS(k=0, start=0, end=6, budget=2)]))
     assert C.check_round_length(run, 2.0).violated
     assert not C.check_round_length(run, 3.0).violated
+
+
+def test_on_time_check_counts_by_rho_T_not_later():
+    """Four unit jobs that fit together: OPT finishes all at step 1; an algorithm that
+    finishes them at step 2 has none done by rho T_0 = tau_0 = 1, so the on-time lemma
+    (rho = 1) fails at k = 0; counting at 2 rho T_k (a bug) would find all four done."""
+    inst = Instance(s=[0] * 4, o=[1] * 4, M=100)
+    taus = np.asarray(C.budget_rule(2.0, 2), dtype=np.int64)
+    assert taus[0] == 1
+
+    def make(completion):
+        completion = np.asarray(completion)
+        return NS(alpha=2.0, taus=taus, completion=completion, instance=inst,
+                  n_done_by=lambda t: np.searchsorted(np.sort(completion), np.asarray(t),
+                                                      side="right"),
+                  opt=lambda: (np.ones(4, dtype=np.int64),
+                               NS(schedule=_sched([0] * 4, [1] * 4))),
+                  references=lambda: [])
+    late = C.check_on_time(make([2, 2, 2, 2]), 1.0, 0)
+    assert late.violated
+    assert not C.check_on_time(make([1, 1, 1, 1]), 1.0, 0).violated
+
+
+def test_cpsat_claims_optimality_only_with_a_closed_gap():
+    """At a time limit far too short to prove anything, CP-SAT's own flag must say so."""
+    pytest.importorskip("ortools", reason="ortools is not installed (kvsched[cpsat])")
+    from kvsched.defaults import random_instance
+    from lp.cpsat_backend import solve_cp
+    inst = random_instance(16, 1)
+    out = solve_cp(inst, upper_bound=inst.n * inst.total_tokens, time_limit=0.05)
+    assert not out.optimal or out.bound == out.objective
+    if out.objective is not None:
+        assert out.bound <= out.objective
