@@ -126,3 +126,15 @@ def test_cpsat_claims_optimality_only_with_a_closed_gap():
     assert not out.optimal or out.bound == out.objective
     if out.objective is not None:
         assert out.bound <= out.objective
+
+
+def test_astar_dominance_keeps_the_optimum_on_a_tight_case():
+    """Found by searching random instances against the mutant that lets dominance rule
+    (ii) drop a state one step too eagerly: there A* returns 25 instead of 24."""
+    from lp import astar
+    from lp.brute import solve as brute
+    inst = Instance(s=[5, 9, 6, 1], o=[6, 2, 1, 6], M=13)
+    opt, _ = brute(inst)
+    assert opt == 24
+    assert astar.solve(inst).objective == opt
+    assert astar.solve(inst, rules=("dominance",)).objective == opt
