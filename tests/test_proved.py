@@ -508,3 +508,20 @@ def test_fifo_conditional_true_profile_is_computed():
     assert (c["alpha_star"], c["value"]) == (2, 5)
     doc = (Path(__file__).resolve().parents[1] / "docs" / "proofs.md").read_text()
     assert f"minimum **{c['value']} at alpha = {c['alpha_star']}**" in doc
+
+
+def test_fifo_ledger_count_check_sees_a_broken_count():
+    """The ledger's check of gba_list_fifo-count (bounds.chains -> round_checks): the proved
+    variant passes, selecting the largest areas first fails."""
+    from bounds.chains import all_chains, checker
+    ch = {c.key: c for c in all_chains()}["gba_list_fifo-general"]
+    (lem,) = [l for l in ch.lemmas if l.empirical]
+    fn = checker(lem, ch)
+
+    class _Run:                       # what bounds.chains passes: .result and .instance
+        def __init__(self, inst, variant):
+            self.result = run_algorithm("gba_list_fifo", inst, alpha=2, variant=variant)
+            self.instance = inst
+    insts = [random_instance(6, seed, M=10, o_max=6) for seed in range(40)]
+    assert not any(fn(_Run(i, "proved")).violated for i in insts)
+    assert any(fn(_Run(i, "largest-area")).violated for i in insts)
