@@ -341,3 +341,32 @@ def test_subprocess_one_line_exit_2(tmp_path, args, needle):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kvsched: error:") and needle in lines[0]
     assert r.stdout == ""
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_search_then_resume_gives_the_uninterrupted_result(tmp_path):
+    """A search killed with SIGKILL mid-run and started again with the same arguments ends
+    with the same best result and improvement files as a run never interrupted (nothing
+    saved is lost or corrupted; --evals makes the search deterministic)."""
+    import signal
+    import time
+    args = ["search", "--alg", "gsa", "--n", "4", "--evals", "300", "--workers", "1",
+            "--quiet", "--reference", "registered", "--json"]
+    whole = _cli(*args, "--out", "a", cwd=tmp_path)
+    assert whole.returncode == 0, whole.stderr
+    p = subprocess.Popen([sys.executable, "-m", "kvsched_cli", *args, "--out", "b"],
+                         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((tmp_path / "b").rglob("checkpoint.json")):
+        time.sleep(0.2)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    resumed = _cli(*args, "--out", "b", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    a, b = json.loads(whole.stdout), json.loads(resumed.stdout)
+    assert a["evals"] == b["evals"] == 300
+    assert a["best"]["instance"] == b["best"]["instance"]
+    assert a["best"]["ratio"] == b["best"]["ratio"]
+    assert [x["evaluation"] for x in a["improvements"]] == \
+        [x["evaluation"] for x in b["improvements"]]
