@@ -5,7 +5,10 @@ solves it with HiGHS (default; highspy directly, or via PuLP with ``via="pulp"``
 (through PuLP), checks the schedule with :func:`kvsched.check` and returns an
 :class:`ExactResult`. ``solver="astar"`` runs the combinatorial search of :mod:`lp.astar`
 instead (no integer program; several times faster on the issue-4 benchmark), with the
-same heuristic upper bound, the same statuses and the same checks. Status is ``"optimal"`` only when the solver proved optimality and
+same heuristic upper bound, the same statuses and the same checks; ``solver="cpsat"`` the
+interval/cumulative model of :mod:`lp.cpsat_backend` (optional: the ``cpsat`` extra).
+:func:`solve_fastest` is ``kvsched opt``'s default (A*, then HiGHS if A* runs out of
+states), and :func:`size_problem` refuses instances no exact method can handle. Status is ``"optimal"`` only when the solver proved optimality and
 its bound closes the gap below 1 (the objective is an integer), or when a checked schedule
 meets the combinatorial lower bound (then no solver is needed); a time-limited run returns
 the cheaper of its best schedule and the best heuristic schedule, as ``"not proven optimal"``.
