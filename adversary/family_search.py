@@ -248,12 +248,13 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
     while not done() and (cma_evals is None or state["evals"] < cma_evals):
         if state.get("pending") is None and (es.stop() or state["stall"] >= cfg.stall):
             state["restart"] += 1
+            start_value = None
             if state["restart"] < len(state["design"]):      # the next design point
-                name, x0 = state["design"][state["restart"]]
-                x0 = np.asarray(x0)
+                name, x0, *rest = state["design"][state["restart"]]
+                x0, start_value = np.asarray(x0), (rest[0] if rest else None)
             else:
                 name, x0 = "a uniform random point", rng.random(fam.dim)
-            state["restart_from"], state["restart_best"], state["stall"] = name, None, 0
+            state["restart_from"], state["restart_best"], state["stall"] = name, start_value, 0
             saved = np.random.get_state()                   # cma seeds numpy's global state
             es = _new_es(fam, x0, cfg, state["restart"])
             np_state = np.random.get_state()
@@ -284,9 +285,10 @@ def optimise(cfg: FamilyConfig, out, *, evals: int | None = None, budget: float 
             pending["scores"].append(-res["value"] if math.isfinite(res["value"]) else 0.0)
         if len(pending["scores"]) == len(X) and pending.get("names"):   # initial design done
             order = np.argsort(pending["scores"], kind="stable")      # best first
-            state["design"] = [(f"design point {pending['names'][i]}", pending["X"][i])
-                               for i in order.tolist()]
+            state["design"] = [(f"design point {pending['names'][i]}", pending["X"][i],
+                                -pending["scores"][i]) for i in order.tolist()]
             x0 = X[int(order[0])]
+            state["restart_best"] = state["design"][0][2]   # progress = beating the start
             saved = np.random.get_state()                   # cma seeds numpy's global state
             es = _new_es(fam, x0, cfg, 0)
             np_state = np.random.get_state()
