@@ -177,6 +177,10 @@ def checker(lemma: Lemma, chain: Chain):
         k = int(name.rsplit("-", 1)[1])
         bound = float(interval_factor(k).subs(alpha, a))
         return lambda run: check_interval_budgets(run, k, bound)
+    # the proved GBA-LIST lemmas first: their length claims are not the generic rho*T_k
+    if name.startswith("gba_list") and name.endswith(("-count", "-length-general",
+                                                       "-length-large")):
+        return _proved_round_check(name)
     if name in ("gba-count", "gsa-count"):
         return lambda run: check_count(run, delta)
     if name == "gba-round-2tau":
@@ -197,29 +201,29 @@ def checker(lemma: Lemma, chain: Chain):
         return check_slice
     if name == "gsa-rounds":
         return check_rounds
-    if name.startswith("gba_list") and name.endswith(("-count", "-length-general",
-                                                       "-length-large")):
-        return _proved_round_check(name)
     if chain.source in CHAIN_MODULES:
         return None                     # a contributed lemma whose check is not wired here
     raise KeyError(f"no empirical checker named {name!r}")
 
 
 def _proved_round_check(name: str):
-    """The checks of :mod:`bounds.proved`'s GBA-LIST lemmas, from its ``round_checks``
+    """The checks of :mod:`bounds.proved`'s GBA-LIST lemmas, from its ``round_checks`` (or
+    ``overlap_checks`` for the overlapped variants)
     (exact integers per budget index): count ``N_ALG(E_k) >= n*(b_k)``; length
     ``L_k <= 5 b_k`` (general) or the eps form (large, only when every peak ``<= M/2``)."""
     from . import proved
     from .checks import Outcome
 
     def fn(run):
-        rows = proved.round_checks(run.result, run.instance)
+        # the overlapped variants (overlap, fifo) have their own per-round accounting
+        rows = (proved.overlap_checks if name.startswith((proved.OVERLAP, proved.FIFO))
+                else proved.round_checks)(run.result, run.instance)
         if name.endswith("-count"):
             sl = [(r["N_alg"] - r["n_star"]) / max(r["n_star"], 1) for r in rows]
             bad = [r for r in rows if not r["count_ok"]]
             key = "count"
         elif name.endswith("-length-general"):
-            sl = [(5 * r["b"] - r["L"]) / (5 * r["b"]) for r in rows if r["b"] > 0]
+            sl = [r["length_slack"] for r in rows if r["b"] > 0]
             bad = [r for r in rows if not r["length_ok"]]
             key = "length"
         else:
@@ -227,11 +231,7 @@ def _proved_round_check(name: str):
             if not rows:
                 return Outcome(1.0, basis="not applicable (a peak > M/2)",
                                nontrivial_slack=None, detail="eps form needs peaks <= M/2")
-            Mi = int(run.instance.M)
-            P = int((run.instance.s + run.instance.o).max())
-            sl = [1.0 if r["L"] == 0 else
-                  (2 * r["A"] + (r["b"] - r["L"]) * (Mi - P)) / (2 * r["A"] + r["b"] * (Mi - P))
-                  for r in rows]
+            sl = [1.0 if r["L"] == 0 else r["eps_slack"] for r in rows]
             bad = [r for r in rows if not r["length_eps_ok"]]
             key = "length (eps form)"
         worst = min(sl) if sl else 1.0
