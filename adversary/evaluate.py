@@ -26,6 +26,7 @@ Dask workers.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
 from kvsched import Instance, check
@@ -201,6 +202,7 @@ def schedule_of(attempts: list) -> Schedule:
 
 # -- the theoretical bound beside each ratio ----------------------------------------------
 
+@lru_cache(maxsize=None)
 def regime_minimiser(alg: str, regime: str) -> float | None:
     """``alpha*`` minimising the derived ratio of ``alg`` in ``regime``
     (``bounds.derive(alg, regime).alpha_star``), or ``None`` for an algorithm the bounds
