@@ -75,6 +75,14 @@ FLAG_RULES: dict = {
     "alpha": ALPHA, "family_alpha": ALPHA, "large_threshold": FRACTION,
     # game checks 0 itself, naming the family ("L = 0 ..."); negatives and junk stop here
     ("game", "L"): NONNEG_INT, ("game", "M"): NONNEG_INT,
+    # sizes that would only hang (a search or a box far beyond anything that finishes)
+    ("search", "n"): NumberRule(int, 1, hi=1_000), ("search", "o_max"): NumberRule(int, 1, hi=100_000),
+    ("search", "M_max"): NumberRule(int, 1, hi=10_000_000),
+    ("search", "n_max"): NumberRule(int, 1, hi=100_000),
+    ("search", "walkers"): NumberRule(int, 1, hi=100_000),
+    ("search", "popsize"): NumberRule(int, 1, hi=100_000),
+    ("exhaust", "n_max"): NumberRule(int, 1, hi=40), ("exhaust", "M_max"): NumberRule(int, 1, hi=40),
+    ("bounds", "random"): NumberRule(int, 0, hi=1_000_000),
 }
 
 
