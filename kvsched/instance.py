@@ -33,6 +33,8 @@ def _as_int_array(values: Sequence[Any] | np.ndarray, what: str) -> np.ndarray:
             if isinstance(v, bool) or not isinstance(v, Integral):
                 raise InvalidInstanceError(
                     f"job {i}: {what} = {v!r} is not an integer", job=i)
+            if not -2**62 <= v <= 2**62:
+                raise InvalidInstanceError(f"job {i}: {what} = {v} is too large", job=i)
             out[i] = int(v)
     out.setflags(write=False)
     return out
@@ -74,6 +76,8 @@ class Instance:
             raise InvalidInstanceError("empty instance: at least one job is needed")
         if M < 1:
             raise InvalidInstanceError(f"memory budget M = {M} must be at least 1")
+        if M > 2**40:      # areas s*o ~ M^2 must fit in int64
+            raise InvalidInstanceError(f"memory budget M = {M} is too large (at most 2**40)")
         bad = np.flatnonzero(s < 0)
         if bad.size:
             i = int(bad[0])
