@@ -79,6 +79,8 @@ def _grid(axis: str, rec: dict, n_max: int, alphas) -> list[dict[str, Any]]:
 def curve(rec: dict, axis: str, *, n_max: int = 10_000, alphas=ALPHAS,
           source: str | None = None, reference: str = "lazy") -> dict[str, Any]:
     """The growth record of one saved family record along ``axis`` (module doc)."""
+    if not isinstance(rec, dict):
+        raise InputFormatError("not a family record (a JSON object is expected)", path=source)
     for key in ("family_spec", "family_params", "algorithm", "regime"):
         if not rec.get(key):
             raise InputFormatError(f"not a family record (no {key!r})", path=source)

@@ -154,7 +154,13 @@ def load_checkpoint(run_dir: Path, cfg: SearchConfig) -> dict[str, Any] | None:
     p = run_dir / CHECKPOINT
     if not p.exists():
         return None
-    data = json.loads(p.read_text())
+    try:
+        data = json.loads(p.read_text())
+    except (OSError, ValueError) as e:      # ValueError: truncated JSON or not UTF-8
+        raise KvschedError(f"{p}: unreadable checkpoint ({e}); use another --out or --fresh") \
+            from None
+    if not isinstance(data, dict) or not isinstance(data.get("state"), dict):
+        raise KvschedError(f"{p}: not a search checkpoint; use another --out or --fresh")
     saved = dict(data.get("config", {}))
     # a field added after the checkpoint was written ran at its default value then
     defaults = {f.name: f.default for f in fields(SearchConfig)}

@@ -306,8 +306,13 @@ def collect(cfg: ExhaustConfig, alg: str) -> dict[tuple[int, int], dict]:
         f = d / f"{c.key}.json"
         if not f.exists():
             raise KvschedError(f"exhaust: chunk {c.key} of {alg} has no checkpoint in {d}")
-        rec = json.loads(f.read_text())
-        agg = rec["aggregate"]
+        try:
+            rec = json.loads(f.read_text())
+            agg = rec["aggregate"]
+            agg["instances"]
+        except (ValueError, KeyError, TypeError) as e:     # truncated, not UTF-8, not ours
+            raise KvschedError(f"exhaust: checkpoint {f} is corrupted ({type(e).__name__}); "
+                               f"delete it to recompute that chunk") from None
         if agg["instances"] != c.size:
             raise KvschedError(f"exhaust: checkpoint {f} has {agg['instances']} instances, "
                                f"the chunk has {c.size}")
