@@ -244,6 +244,8 @@ def _progress(args, total: float, by_evals: bool):
 def main(args: argparse.Namespace) -> int:
     if args.replay:
         return _replay(args)
+    if args.plot and not args.growth:
+        return _plot(args)          # reads growth curves under --summary DIR
     if args.summary:
         return _summary(args)
     if args.shrink:
