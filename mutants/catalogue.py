@@ -16,7 +16,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Mutant:
     name: str
-    concern: str        # algorithms | checker | lower bounds | exact | lemma checks | symbolic
+    concern: str        # algorithms | checker | oracle | loaders | lower bounds | exact | cli |
+    #                     lemma checks | symbolic
     file: str
     find: str
     replace: str
